@@ -1,0 +1,137 @@
+package io.fluxion.orchestrator;
+
+import io.fluxion.orchestrator.backend.BackendControl;
+import io.fluxion.orchestrator.backend.DryRunBackendControl;
+import io.fluxion.orchestrator.backend.EcsBackendControl;
+import io.fluxion.orchestrator.backend.NoBackendControl;
+import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.demo.DemoStores;
+import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.SourceDataSource;
+import io.fluxion.orchestrator.etl.StoreEtl;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.window.WindowService;
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
+
+/**
+ * Wires the beans of the application from the validated configuration, before the routes load.
+ * A test may bind its own {@code fluxionClock} (a {@link Clock}) or {@code ecsClient} first; they are kept.
+ */
+public class FluxionConfiguration implements CamelConfiguration {
+    public static final String CLOCK = "fluxionClock";
+    private static final Logger LOG = LoggerFactory.getLogger(FluxionConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        Set<String> keys = new HashSet<>();
+        pc.loadPropertiesAsMap().keySet().forEach(keys::add);
+        System.getProperties().stringPropertyNames().forEach(keys::add);
+        FluxionConfig cfg = FluxionConfig.load(k -> pc.resolveProperty(k).orElse(null), keys);
+        Registry registry = context.getRegistry();
+
+        String mode = pc.resolveProperty("fluxion.mode").orElse("service");
+        ProcessLock dataDirLock = ProcessLock.acquire(cfg.dataDir(), "Fluxion " + mode);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataDirLock.close();
+            }
+        }, true, true);
+
+        Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+        if (clock == null) {
+            clock = Clock.systemUTC();
+            registry.bind(CLOCK, Clock.class, clock);
+        }
+        WindowClock windowClock = new WindowClock(clock, cfg.window());
+
+        if (cfg.demoEnabled()) {
+            cfg = cfg.withStores(DemoStores.stores(cfg.dataDir()));
+            LocalDate today = windowClock.today();
+            DemoStores.ensure(cfg.stores(), today.minusDays(14), today.plusDays(1));
+        }
+        LOG.info("Configuration: {}", cfg);
+
+        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(cfg.ledgerUrl(),
+                pc.resolveProperty("fluxion.ledger.user").orElse("sa"),
+                pc.resolveProperty("fluxion.ledger.password").orElse(""));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                ledgerPool.dispose();
+            }
+        }, true, true);
+        Ledger ledger = new Ledger(ledgerPool);
+        ledger.migrate();
+
+        BackendControl backend = backend(cfg, registry, clock);
+        DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
+        WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer);
+        StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock);
+
+        registry.bind("fluxionConfig", cfg);
+        registry.bind("windowClock", windowClock);
+        registry.bind("ledger", ledger);
+        registry.bind("backendControl", BackendControl.class, backend);
+        registry.bind("duckDbWriter", writer);
+        registry.bind("windowService", window);
+        registry.bind("storeEtl", storeEtl);
+        for (StoreConfig s : cfg.stores()) {
+            registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class, new SourceDataSource(s, cfg.etl().connectTimeout()));
+        }
+        ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "store-etl",
+                cfg.etl().parallelism());
+        registry.bind("storeEtlPool", ExecutorService.class, pool);
+
+        // values the routes need in another unit than the contract's
+        pc.addOverrideProperty("fluxion.derived.window-cron", cfg.window().cron());
+        pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
+        pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
+        pc.addOverrideProperty("fluxion.derived.query-timeout-s", String.valueOf(Math.max(1, cfg.etl().queryTimeout().toSeconds())));
+        pc.addOverrideProperty("fluxion.derived.fetch-size", String.valueOf(Math.min(cfg.etl().chunkSize(), 10_000)));
+        pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));
+    }
+
+    private static BackendControl backend(FluxionConfig cfg, Registry registry, Clock clock) {
+        FluxionConfig.Backend b = cfg.backend();
+        return switch (b.mode()) {
+            case FluxionConfig.Backend.ECS -> {
+                EcsClient ecs = registry.lookupByNameAndType("ecsClient", EcsClient.class);
+                if (ecs == null) {
+                    EcsClientBuilder builder = EcsClient.builder();
+                    if (b.region() != null) {
+                        builder.region(Region.of(b.region()));
+                    }
+                    if (b.endpoint() != null) {
+                        builder.endpointOverride(URI.create(b.endpoint()));
+                    }
+                    ecs = builder.build();
+                    registry.bind("ecsClient", EcsClient.class, ecs);
+                }
+                yield new EcsBackendControl(ecs, b, clock);
+            }
+            case FluxionConfig.Backend.DRY_RUN -> new DryRunBackendControl(b);
+            default -> new NoBackendControl();
+        };
+    }
+}

@@ -1,0 +1,114 @@
+package io.fluxion.orchestrator;
+
+import io.fluxion.orchestrator.config.ConfigException;
+import io.fluxion.orchestrator.window.RunSummary;
+import io.fluxion.orchestrator.window.WindowService;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * {@code run-window [--date YYYY-MM-DD]}: one window now (stop backend, ETL of that business date,
+ * default yesterday, start backend), a printed summary, exit 0 only if every store succeeded.
+ * A one-shot: no schedule, no HTTP listener. An explicit date is reloaded even if completed.
+ */
+public final class RunWindowCommand {
+    public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int REFUSED = 3;
+
+    private RunWindowCommand() {
+    }
+
+    /**
+     * @param overrides  properties over application.properties (tests use them like -D)
+     * @param beforeStart called with the context before it starts (tests bind a Clock); may be null
+     */
+    public static int run(String[] args, Map<String, String> overrides, Consumer<CamelContext> beforeStart) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        LocalDate date = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--date".equals(args[i]) && i + 1 < args.length) {
+                try {
+                    date = LocalDate.parse(args[++i]);
+                } catch (DateTimeParseException e) {
+                    err.println("run-window: --date must be YYYY-MM-DD, got '" + args[i] + "'");
+                    return USAGE;
+                }
+            } else if (args[i].startsWith("--date=")) {
+                try {
+                    date = LocalDate.parse(args[i].substring("--date=".length()));
+                } catch (DateTimeParseException e) {
+                    err.println("run-window: --date must be YYYY-MM-DD, got '" + args[i].substring(7) + "'");
+                    return USAGE;
+                }
+            } else {
+                err.println("usage: java -jar fluxion-orchestrator.jar run-window [--date YYYY-MM-DD]");
+                return USAGE;
+            }
+        }
+        Map<String, String> props = new HashMap<>(overrides);
+        props.put("fluxion.mode", "run-window");
+        props.put("camel.server.enabled", "false");
+        props.put("camel.management.enabled", "false");
+        // no schedule in a one-shot: the Quartz scheduler never starts, so no trigger can fire
+        props.put("camel.component.quartz.autoStartScheduler", "false");
+        props.put("camel.main.routesExcludePattern", "classpath:routes/http-api.camel.yaml,classpath:routes/klk.camel.yaml");
+        Main main = FluxionApplication.newMain(props);
+        try {
+            if (beforeStart != null) {
+                main.init();
+                beforeStart.accept(main.getCamelContext());
+            }
+            main.start();
+            CamelContext ctx = main.getCamelContext();
+            Map<String, Object> headers = new HashMap<>();
+            headers.put(WindowService.KIND, "cli");
+            headers.put(WindowService.REQUESTED_BY, "run-window" + (date == null ? "" : " --date " + date));
+            if (date != null) {
+                headers.put(WindowService.DATES, List.of(date));
+            }
+            RunSummary s = ctx.createProducerTemplate().requestBodyAndHeaders("direct:window", null, headers,
+                    RunSummary.class);
+            out.println(s.toText());
+            if ("SKIPPED".equals(s.status())) {
+                return REFUSED;
+            }
+            return s.succeeded() ? OK : RUN_FAILED;
+        } catch (Exception e) {
+            Throwable root = rootCause(e);
+            if (root instanceof ProcessLock.HeldException || root instanceof ConfigException) {
+                err.println("run-window refused: " + root.getMessage());
+                return REFUSED;
+            }
+            err.println("run-window failed: " + root);
+            return RUN_FAILED;
+        } finally {
+            try {
+                main.stop();
+                main.shutdown();
+            } catch (Exception e) {
+                err.println("run-window: error while stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof ProcessLock.HeldException || t instanceof ConfigException) {
+                return t;
+            }
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,23 @@
+package io.fluxion.orchestrator.backend;
+
+/**
+ * Stops and starts the analytics backend that holds the DuckDB file during the day.
+ * Both calls wait, bounded by the configured timeouts, until the backend really is stopped or running.
+ */
+public interface BackendControl {
+
+    /** {@code none}, {@code dry-run} or {@code ecs}. */
+    String mode();
+
+    /** Scales the backend to zero and waits until nothing runs; throws {@link BackendException} when it does not drain in time. */
+    void stop();
+
+    /** Scales the backend back to its desired count and waits until it runs; throws {@link BackendException} when it does not come back in time. */
+    void start();
+
+    /** Current desired and running counts, for the status API and health; never throws. */
+    BackendState describe();
+
+    record BackendState(String mode, Integer desired, Integer running, String detail) {
+    }
+}

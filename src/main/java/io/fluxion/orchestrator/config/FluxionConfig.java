@@ -1,0 +1,312 @@
+package io.fluxion.orchestrator.config;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.quartz.CronExpression;
+
+/**
+ * The whole configuration contract (SPEC section 7), read once at start into typed values and
+ * validated: a bad value stops the start with the key's name in the message.
+ *
+ * @param dataDir      folder of the DuckDB file, the ledger and the demo stores
+ * @param duckdbPath   the analytics DuckDB file the backend reads
+ * @param ledgerUrl    JDBC URL of the run ledger (H2 file under the data dir by default)
+ * @param apiToken     bearer token for mutating HTTP requests; null when not configured
+ */
+public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
+                            boolean demoEnabled, List<StoreConfig> stores, String apiToken, String corsOrigin) {
+
+    private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\.url");
+    private static final Pattern STORE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** The nightly window: when it opens and closes, in which zone, and which store systems it loads. */
+    public record Window(ZoneId zone, LocalTime start, LocalTime end, boolean enabled, Set<String> systems,
+                         int recoveryDays) {
+        /** Quartz cron for the window start, evaluated in {@link #zone()}. */
+        public String cron() {
+            return "0 " + start.getMinute() + " " + start.getHour() + " * * ?";
+        }
+
+        /** "1:00 AM - 6:00 AM", the format the frontend shows. */
+        public String label() {
+            return clock12(start) + " - " + clock12(end);
+        }
+
+        public static String clock12(LocalTime t) {
+            int h = t.getHour() % 12 == 0 ? 12 : t.getHour() % 12;
+            return h + ":" + String.format("%02d", t.getMinute()) + (t.getHour() < 12 ? " AM" : " PM");
+        }
+    }
+
+    /** How the backend on ECS is stopped and started. */
+    public record Backend(String mode, String cluster, String service, String region, String endpoint,
+                          int desiredCount, Duration stopTimeout, Duration startTimeout, Duration pollInterval) {
+        public static final String NONE = "none";
+        public static final String DRY_RUN = "dry-run";
+        public static final String ECS = "ecs";
+    }
+
+    /** The chunked pull and the load. */
+    public record Etl(int redeliveries, Duration redeliveryDelay, int chunkSize, int parallelism, int maxAttempts,
+                      Duration retryInterval, Duration storeTimeout, Duration maxDuration, Duration queryTimeout,
+                      Duration connectTimeout, String salesQuery) {
+    }
+
+    /** The 30-minute KLK routes. */
+    public record Klk(String mode, String backendUrl, boolean enabled, String inventoryCron, String salesCron,
+                      int retries, Duration maxAge, Duration timeout) {
+    }
+
+    public List<StoreConfig> enabledStores() {
+        return stores.stream().filter(StoreConfig::enabled).toList();
+    }
+
+    /** Stores the nightly window loads: enabled and of a system listed in {@code fluxion.window.systems}. */
+    public List<StoreConfig> windowStores() {
+        return stores.stream().filter(StoreConfig::enabled).filter(s -> window.systems().contains(s.system())).toList();
+    }
+
+    public List<StoreConfig> klkStores() {
+        return stores.stream().filter(StoreConfig::enabled).filter(StoreConfig::isKlk).toList();
+    }
+
+    public StoreConfig store(String id) {
+        return stores.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** Every secret value of the configuration, to scrub from error messages. */
+    public List<String> secrets() {
+        List<String> out = new ArrayList<>();
+        if (apiToken != null) {
+            out.add(apiToken);
+        }
+        for (StoreConfig s : stores) {
+            if (s.password() != null) {
+                out.add(s.password());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param props   resolves one key (properties file, then -D, then environment), null when absent
+     * @param keys    the keys known to the property sources, to discover {@code fluxion.stores.<id>.*}
+     */
+    public static FluxionConfig load(Function<String, String> props, Collection<String> keys) {
+        Reader r = new Reader(props);
+        Path dataDir = Path.of(r.str("fluxion.data-dir", "./data")).toAbsolutePath().normalize();
+        String duck = r.str("fluxion.duckdb.path", null);
+        Path duckdbPath = duck == null || duck.isBlank() ? dataDir.resolve("fluxion.duckdb")
+                : Path.of(duck).toAbsolutePath().normalize();
+
+        ZoneId zone = r.zone("fluxion.window.zone", "America/Caracas");
+        LocalTime start = r.time("fluxion.window.start", "01:00");
+        LocalTime end = r.time("fluxion.window.end", "06:00");
+        if (!end.isAfter(start)) {
+            throw new ConfigException("fluxion.window.end", "must be after fluxion.window.start (" + start + ")");
+        }
+        Set<String> systems = new TreeSet<>();
+        for (String s : r.str("fluxion.window.systems", "legacy").split(",")) {
+            String sys = s.trim().toLowerCase(Locale.ROOT);
+            if (!sys.equals(StoreConfig.LEGACY) && !sys.equals(StoreConfig.KLK)) {
+                throw new ConfigException("fluxion.window.systems", "'" + s + "' is not a store system (legacy, klk)");
+            }
+            systems.add(sys);
+        }
+        Window window = new Window(zone, start, end, r.bool("fluxion.window.enabled", true), systems,
+                r.integer("fluxion.window.recovery-days", 7, 0, 366));
+
+        String mode = r.oneOf("fluxion.backend.mode", "none", Backend.NONE, Backend.DRY_RUN, Backend.ECS);
+        String endpoint = r.str("fluxion.backend.ecs.endpoint", null);
+        if (endpoint != null && !endpoint.isBlank() && !endpoint.matches("https?://.+")) {
+            throw new ConfigException("fluxion.backend.ecs.endpoint", "'" + endpoint + "' is not an http(s) URL");
+        }
+        Backend backend = new Backend(mode,
+                r.str("fluxion.backend.ecs.cluster", null), r.str("fluxion.backend.ecs.service", null),
+                r.str("fluxion.backend.ecs.region", null), blankToNull(endpoint),
+                r.integer("fluxion.backend.desired-count", 1, 1, 100),
+                r.duration("fluxion.backend.stop-timeout", "3m"), r.duration("fluxion.backend.start-timeout", "5m"),
+                r.duration("fluxion.backend.poll-interval", "5s"));
+        if (!Backend.NONE.equals(mode)) {
+            if (backend.cluster() == null || backend.cluster().isBlank()) {
+                throw new ConfigException("fluxion.backend.ecs.cluster", "required when fluxion.backend.mode=" + mode);
+            }
+            if (backend.service() == null || backend.service().isBlank()) {
+                throw new ConfigException("fluxion.backend.ecs.service", "required when fluxion.backend.mode=" + mode);
+            }
+        }
+
+        Etl etl = new Etl(r.integer("fluxion.etl.redeliveries", 3, 0, 100),
+                r.duration("fluxion.etl.redelivery-delay", "2s"),
+                r.integer("fluxion.etl.chunk-size", 20000, 1, 1_000_000),
+                r.integer("fluxion.etl.parallelism", 1, 1, 64),
+                r.integer("fluxion.etl.max-attempts", 3, 1, 100),
+                r.duration("fluxion.etl.retry-interval", "20m"),
+                r.duration("fluxion.etl.store-timeout", "10m"),
+                r.duration("fluxion.etl.max-duration", "4h"),
+                r.duration("fluxion.etl.query-timeout", "600s"),
+                r.duration("fluxion.etl.connect-timeout", "600s"),
+                r.str("fluxion.etl.sales-query", "classpath:sql/ventas-chunk.sql"));
+
+        String klkMode = r.oneOf("fluxion.klk.mode", "direct", "direct", "backend");
+        String backendUrl = blankToNull(r.str("fluxion.klk.backend-url", null));
+        if ("backend".equals(klkMode) && backendUrl == null) {
+            throw new ConfigException("fluxion.klk.backend-url", "required when fluxion.klk.mode=backend");
+        }
+        if (backendUrl != null && !backendUrl.matches("https?://.+")) {
+            throw new ConfigException("fluxion.klk.backend-url", "'" + backendUrl + "' is not an http(s) URL");
+        }
+        Klk klk = new Klk(klkMode, backendUrl, r.bool("fluxion.klk.enabled", true),
+                r.cron("fluxion.klk.inventory.cron", "0 0/30 * * * ?"), r.cron("fluxion.klk.sales.cron", "0 5/30 * * * ?"),
+                r.integer("fluxion.klk.retries", 2, 0, 20), r.duration("fluxion.klk.max-age", "1h"),
+                r.duration("fluxion.klk.timeout", "2m"));
+
+        boolean demo = r.bool("fluxion.demo.enabled", true);
+        List<StoreConfig> stores = new ArrayList<>();
+        if (!demo) {
+            String user = r.str("fluxion.source.user", null);
+            String password = r.str("fluxion.source.password", null);
+            Set<String> ids = new TreeSet<>();
+            for (String k : keys) {
+                Matcher m = STORE_KEY.matcher(k);
+                if (m.matches()) {
+                    ids.add(m.group(1));
+                }
+            }
+            for (String id : ids) {
+                String p = "fluxion.stores." + id + ".";
+                if (!STORE_ID.matcher(id).matches()) {
+                    throw new ConfigException(p + "url", "store id '" + id + "' may only hold letters, digits, '_' and '-'");
+                }
+                String url = r.str(p + "url", null);
+                if (url == null || !url.startsWith("jdbc:") || url.length() < 8) {
+                    throw new ConfigException(p + "url", "'" + Secrets.redactUrl(url) + "' is not a JDBC URL (jdbc:sqlserver://host:1433;databaseName=...)");
+                }
+                String system = r.oneOf(p + "system", StoreConfig.LEGACY, StoreConfig.LEGACY, StoreConfig.KLK);
+                stores.add(new StoreConfig(id, r.str(p + "name", id), system, url,
+                        r.str(p + "user", user), r.str(p + "password", password), r.bool(p + "enabled", true)));
+            }
+        }
+        String token = blankToNull(r.str("fluxion.api.token", null));
+        String ledgerUrl = r.str("fluxion.ledger.url", null);
+        if (ledgerUrl == null || ledgerUrl.isBlank()) {
+            ledgerUrl = "jdbc:h2:file:" + dataDir.resolve("ledger").toString().replace('\\', '/')
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        } else if (!ledgerUrl.startsWith("jdbc:")) {
+            throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl) + "' is not a JDBC URL");
+        }
+        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), token,
+                r.str("fluxion.api.cors-origin", "*"));
+    }
+
+    /** Same configuration with another store list (the demo stores are known only once created). */
+    public FluxionConfig withStores(List<StoreConfig> newStores) {
+        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
+                apiToken, corsOrigin);
+    }
+
+    @Override
+    public String toString() {
+        return "FluxionConfig[dataDir=" + dataDir + ", duckdb=" + duckdbPath + ", ledger=" + Secrets.redactUrl(ledgerUrl) + ", window=" + window
+                + ", backend=" + backend + ", etl=" + etl + ", klk=" + klk + ", demo=" + demoEnabled
+                + ", stores=" + stores + ", apiToken=" + (apiToken == null ? "unset" : "***") + "]";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Typed access to raw properties, each failure naming its key. */
+    private record Reader(Function<String, String> props) {
+        String str(String key, String def) {
+            String v = props.apply(key);
+            return v == null ? def : v.trim();
+        }
+
+        boolean bool(String key, boolean def) {
+            String v = str(key, null);
+            if (v == null || v.isEmpty()) {
+                return def;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new ConfigException(key, "'" + v + "' is not true or false");
+        }
+
+        int integer(String key, int def, int min, int max) {
+            String v = str(key, null);
+            if (v == null || v.isEmpty()) {
+                return def;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min || n > max) {
+                    throw new ConfigException(key, n + " is outside " + min + ".." + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, "'" + v + "' is not a whole number");
+            }
+        }
+
+        Duration duration(String key, String def) {
+            Duration d = Durations.parse(key, str(key, def));
+            if (d.isNegative()) {
+                throw new ConfigException(key, "must not be negative");
+            }
+            return d;
+        }
+
+        ZoneId zone(String key, String def) {
+            String v = str(key, def);
+            try {
+                return ZoneId.of(v);
+            } catch (DateTimeException e) {
+                throw new ConfigException(key, "'" + v + "' is not a time zone (e.g. America/Caracas)");
+            }
+        }
+
+        LocalTime time(String key, String def) {
+            String v = str(key, def);
+            try {
+                return LocalTime.parse(v.length() == 4 ? "0" + v : v);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(key, "'" + v + "' is not a time of day HH:mm");
+            }
+        }
+
+        String cron(String key, String def) {
+            String v = str(key, def);
+            if (!CronExpression.isValidExpression(v)) {
+                throw new ConfigException(key, "'" + v + "' is not a Quartz cron expression (e.g. 0 0/30 * * * ?)");
+            }
+            return v;
+        }
+
+        String oneOf(String key, String def, String... allowed) {
+            String v = str(key, def).toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return v;
+                }
+            }
+            throw new ConfigException(key, "'" + v + "' is not one of " + String.join(", ", allowed));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.fluxion.orchestrator.etl;
+
+import io.fluxion.orchestrator.config.Durations;
+import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.StoreProgress;
+import io.fluxion.orchestrator.window.WindowRun;
+import io.fluxion.orchestrator.window.WindowService;
+import io.fluxion.orchestrator.window.WorkItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of one store ETL attempt, called by {@code routes/store-etl.camel.yaml}: begin (ledger
+ * attempt, DuckDB transaction with the old rows deleted), the next keyset chunk query, append the
+ * chunk (camel-jdbc's rows) to the Appender, commit, or fail (rollback). The pull (camel-jdbc) and
+ * the load ({@link SalesLoad}) only meet here.
+ */
+public class StoreEtl {
+    public static final String LOAD = "fluxionLoad";
+    public static final String ITEM = "fluxionItem";
+    public static final String ATTEMPT_ID = "fluxionAttemptId";
+    public static final String MORE = "fluxionMoreChunks";
+    public static final String DATA_SOURCE = "fluxionDataSource";
+    public static final String DEADLINE = "fluxionStoreDeadline";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreEtl.class);
+
+    private final FluxionConfig config;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final String salesQuery;
+
+    public StoreEtl(FluxionConfig config, Ledger ledger, Clock clock) {
+        this.config = config;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.salesQuery = SqlFiles.read(config.etl().salesQuery());
+    }
+
+    /** Registry name of a store's source DataSource, used by the route's jdbc endpoint. */
+    public static String dataSourceName(String storeId) {
+        return "store-" + storeId;
+    }
+
+    public void begin(Exchange ex) {
+        WorkItem item = ex.getIn().getBody(WorkItem.class);
+        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
+        Instant now = clock.instant();
+        StoreProgress p = run.progress(item);
+        p.started(now);
+        long attemptId = ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now);
+        ex.setProperty(ITEM, item);
+        ex.setProperty(ATTEMPT_ID, attemptId);
+        ex.setProperty(MORE, true);
+        ex.setProperty(DATA_SOURCE, dataSourceName(item.storeId()));
+        ex.setProperty(DEADLINE, now.plus(config.etl().storeTimeout()));
+        LOG.info("Store {} {}: attempt {} started", item.storeId(), item.date(), p.attempts());
+        ex.setProperty(LOAD, run.lease().beginSalesLoad(item.storeId(), item.date(), run.getId()));
+    }
+
+    /** Sets the chunk query (from the SQL file) and its parameters; fails the attempt past the store timeout. */
+    public void nextChunk(Exchange ex) {
+        WorkItem item = ex.getProperty(ITEM, WorkItem.class);
+        SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
+        Instant deadline = ex.getProperty(DEADLINE, Instant.class);
+        if (clock.instant().isAfter(deadline)) {
+            throw new StoreTimeoutException("store " + item.storeId() + " " + item.date() + " ran past its timeout of "
+                    + Durations.format(config.etl().storeTimeout()) + " after " + load.rows() + " rows");
+        }
+        ex.getIn().setBody(salesQuery);
+        ex.getIn().setHeader("desde", item.date().atStartOfDay());
+        ex.getIn().setHeader("hasta", item.date().plusDays(1).atStartOfDay());
+        ex.getIn().setHeader("ultimo_id", load.lastId());
+        ex.getIn().setHeader("filas", config.etl().chunkSize());
+    }
+
+    /** Appends the chunk camel-jdbc returned; another chunk follows when this one was full. */
+    @SuppressWarnings("unchecked")
+    public void appendChunk(Exchange ex) {
+        WorkItem item = ex.getProperty(ITEM, WorkItem.class);
+        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
+        SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
+        List<Map<String, Object>> rows = ex.getIn().getBody(List.class);
+        int n = load.append(rows);
+        ex.setProperty(MORE, n >= config.etl().chunkSize());
+        StoreProgress p = run.progress(item);
+        p.rows(load.rows());
+        if (n > 0) {
+            Instant now = clock.instant();
+            Duration eta = p.eta(now);
+            Duration overall = run.eta(now);
+            LOG.info("Store {} {}: {} rows ({} rows/s{}); overall {} rows, {} of {} stores done{}", item.storeId(),
+                    item.date(), load.rows(), Math.round(p.rate(now)), eta == null ? "" : ", ETA " + Durations.format(eta),
+                    run.rows(), run.count(StoreProgress.Status.SUCCEEDED), run.getWorkItems().size(),
+                    overall == null ? "" : ", ETA " + Durations.format(overall));
+        }
+        ex.getIn().setBody(null);
+    }
+
+    public void commit(Exchange ex) {
+        WorkItem item = ex.getProperty(ITEM, WorkItem.class);
+        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
+        SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
+        load.commit();
+        Instant now = clock.instant();
+        ledger.attemptSucceeded(ex.getProperty(ATTEMPT_ID, Long.class), run.getId(), item.storeId(), item.date(),
+                load.rows(), load.total(), now);
+        StoreProgress p = run.progress(item);
+        p.succeeded(load.rows(), now);
+        LOG.info("Store {} {}: loaded {} rows (total {}) in {} ({} rows/s)", item.storeId(), item.date(), load.rows(),
+                load.total(), Durations.format(Duration.between(p.startedAt(), now)), Math.round(p.rate(now)));
+    }
+
+    /** The attempt failed after its redeliveries: roll back its rows, record the reason; the other stores go on. */
+    public void fail(Exchange ex) {
+        WorkItem item = ex.getProperty(ITEM, WorkItem.class);
+        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
+        Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = reason(e);
+        if (item == null) {
+            // failed before begin() finished: nothing was loaded
+            item = ex.getIn().getBody(WorkItem.class);
+        }
+        SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
+        long rolledBack = 0;
+        if (load != null) {
+            rolledBack = load.rows();
+            load.rollback();
+        }
+        Instant now = clock.instant();
+        Long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
+        if (attemptId != null && item != null) {
+            ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
+        }
+        if (item != null) {
+            run.progress(item).failed(reason, now);
+        }
+        LOG.error("Store {} {}: attempt failed, {} rows rolled back: {}", item == null ? "?" : item.storeId(),
+                item == null ? "?" : item.date(), rolledBack, reason);
+    }
+
+    /** retryWhile of the store route: redeliver transient source errors up to {@code fluxion.etl.redeliveries}. */
+    public boolean shouldRetry(Exchange ex) {
+        Integer counter = ex.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+        Throwable e = ex.getException() != null ? ex.getException() : ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        boolean retry = e != null && TransientErrors.isTransient(e)
+                && (counter == null ? 0 : counter) <= config.etl().redeliveries();
+        return retry;
+    }
+
+    private String reason(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String kind = e instanceof StoreTimeoutException ? "timeout"
+                : e instanceof LoadException ? "DuckDB"
+                : TransientErrors.isTransient(e) ? "source unreachable after " + config.etl().redeliveries() + " redeliveries"
+                : "source error";
+        String msg = e.getMessage();
+        if (e.getCause() != null && e.getCause().getMessage() != null && (msg == null || !msg.contains(e.getCause().getMessage()))) {
+            msg = msg + " (" + e.getCause().getMessage() + ")";
+        }
+        return Secrets.scrub(kind + ": " + msg, config.secrets());
+    }
+
+    /** The stores of the configuration, for the route's endpoints. */
+    public List<StoreConfig> stores() {
+        return config.stores();
+    }
+}

@@ -1,0 +1,10 @@
+package io.fluxion.orchestrator.ledger;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** One attempt at loading one (store, business date). */
+public record AttemptRecord(String storeId, LocalDate businessDate, int attempt, String status, Long rows,
+                            BigDecimal total, String error, Instant startedAt, Instant endedAt) {
+}

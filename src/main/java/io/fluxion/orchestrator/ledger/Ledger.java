@@ -1,0 +1,353 @@
+package io.fluxion.orchestrator.ledger;
+
+import io.fluxion.orchestrator.etl.SqlFiles;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
+ * dates and settings. Every write is its own short transaction, so the ledger is consistent
+ * whenever the process dies. Plain JDBC on portable SQL (H2 by default, PostgreSQL later).
+ */
+public class Ledger {
+    private final DataSource ds;
+
+    public Ledger(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** Creates the tables when missing. */
+    public void migrate() {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String sql : SqlFiles.statements(SqlFiles.read("classpath:sql/ledger-schema.sql"))) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot create the ledger tables: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks that the ledger answers (readiness). */
+    public void ping() {
+        query("SELECT COUNT(*) FROM setting", rs -> rs.getLong(1));
+    }
+
+    // ---- runs -------------------------------------------------------------------------------
+
+    public long startRun(String kind, String requestedBy, List<LocalDate> dates, List<String> storeIds,
+                         String backendMode, Instant now) {
+        return insert("INSERT INTO window_run (kind, requested_by, business_dates, store_ids, status, backend_mode,"
+                        + " backend_state, started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?, 'UNTOUCHED', ?)",
+                kind, requestedBy, join(dates), String.join(",", storeIds), backendMode, ts(now));
+    }
+
+    /** Records a run that did not start (guard), with its reason. */
+    public long skippedRun(String kind, String requestedBy, List<LocalDate> dates, String reason, Instant now) {
+        return insert("INSERT INTO window_run (kind, requested_by, business_dates, status, reason, backend_state,"
+                        + " started_at, ended_at) VALUES (?, ?, ?, 'SKIPPED', ?, 'UNTOUCHED', ?, ?)",
+                kind, requestedBy, join(dates), reason, ts(now), ts(now));
+    }
+
+    public void backendState(long runId, String state, Instant now) {
+        String column = switch (state) {
+            case "STOPPED" -> ", backend_stopped_at = ?";
+            case "STARTED" -> ", backend_started_at = ?";
+            default -> null;
+        };
+        if (column == null) {
+            update("UPDATE window_run SET backend_state = ? WHERE id = ?", state, runId);
+        } else {
+            update("UPDATE window_run SET backend_state = ?" + column + " WHERE id = ?", state, ts(now), runId);
+        }
+    }
+
+    public void finishRun(long runId, String status, String reason, int total, int succeeded, int failed, long rows,
+                          Instant now) {
+        update("UPDATE window_run SET status = ?, reason = ?, stores_total = ?, stores_succeeded = ?,"
+                        + " stores_failed = ?, rows_loaded = ?, ended_at = ? WHERE id = ?",
+                status, reason, total, succeeded, failed, rows, ts(now), runId);
+    }
+
+    public Optional<RunRecord> run(long id) {
+        List<RunRecord> l = runs("WHERE id = ?", 1, id);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /** The newest runs first. */
+    public List<RunRecord> recentRuns(int limit) {
+        return runs("", limit);
+    }
+
+    /** Runs whose process died while they were open (status RUNNING), oldest first. */
+    public List<RunRecord> openRuns() {
+        List<RunRecord> l = new ArrayList<>(runs("WHERE status = 'RUNNING'", 1000));
+        java.util.Collections.reverse(l);
+        return l;
+    }
+
+    private List<RunRecord> runs(String where, int limit, Object... args) {
+        return queryList("SELECT id, kind, requested_by, business_dates, store_ids, status, reason, backend_mode,"
+                + " backend_state, started_at, ended_at, backend_stopped_at, backend_started_at, stores_total,"
+                + " stores_succeeded, stores_failed, rows_loaded FROM window_run " + where
+                + " ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY", rs -> new RunRecord(
+                rs.getLong(1), rs.getString(2), rs.getString(3), dates(rs.getString(4)), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), instant(rs, 10),
+                instant(rs, 11), instant(rs, 12), instant(rs, 13), (Integer) rs.getObject(14),
+                (Integer) rs.getObject(15), (Integer) rs.getObject(16), (Long) rs.getObject(17)), args);
+    }
+
+    // ---- steps ------------------------------------------------------------------------------
+
+    public long stepStarted(long runId, String step, Instant now) {
+        return insert("INSERT INTO run_step (run_id, step, status, started_at) VALUES (?, ?, 'RUNNING', ?)",
+                runId, step, ts(now));
+    }
+
+    public void stepEnded(long stepId, String status, String detail, Instant now) {
+        update("UPDATE run_step SET status = ?, detail = ?, ended_at = ? WHERE id = ?", status, detail, ts(now), stepId);
+    }
+
+    public List<StepRecord> steps(long runId) {
+        return queryList("SELECT step, status, detail, started_at, ended_at FROM run_step WHERE run_id = ? ORDER BY id",
+                rs -> new StepRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5)),
+                runId);
+    }
+
+    // ---- store attempts and coverage ----------------------------------------------------------
+
+    public long attemptStarted(long runId, String storeId, LocalDate date, int attempt, Instant now) {
+        return insert("INSERT INTO store_attempt (run_id, store_id, business_date, attempt, status, started_at)"
+                + " VALUES (?, ?, ?, ?, 'RUNNING', ?)", runId, storeId, Date.valueOf(date), attempt, ts(now));
+    }
+
+    /** A committed load: the attempt succeeded and DuckDB now holds exactly these rows for (store, date). */
+    public void attemptSucceeded(long attemptId, long runId, String storeId, LocalDate date, long rows,
+                                 BigDecimal total, Instant now) {
+        inTransaction(c -> {
+            exec(c, "UPDATE store_attempt SET status = 'SUCCEEDED', rows_loaded = ?, total_amount = ?, ended_at = ?"
+                    + " WHERE id = ?", rows, total, ts(now), attemptId);
+            exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, run_id,"
+                    + " updated_at) VALUES (?, ?, 'LOADED', ?, ?, ?, ?)", storeId, Date.valueOf(date), rows, total,
+                    runId, ts(now));
+        });
+    }
+
+    /** A failed attempt; a (store, date) already LOADED by an earlier run keeps its rows (the load rolled back). */
+    public void attemptFailed(long attemptId, long runId, String storeId, LocalDate date, long rowsRolledBack,
+                              String error, Instant now) {
+        inTransaction(c -> {
+            exec(c, "UPDATE store_attempt SET status = 'FAILED', rows_loaded = ?, error = ?, ended_at = ? WHERE id = ?",
+                    rowsRolledBack, clip(error), ts(now), attemptId);
+            Boolean loaded = null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT status FROM store_day WHERE store_id = ? AND business_date = ?")) {
+                ps.setString(1, storeId);
+                ps.setDate(2, Date.valueOf(date));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        loaded = "LOADED".equals(rs.getString(1));
+                    }
+                }
+            }
+            if (loaded == null) {
+                exec(c, "INSERT INTO store_day (store_id, business_date, status, run_id, error, updated_at)"
+                        + " VALUES (?, ?, 'FAILED', ?, ?, ?)", storeId, Date.valueOf(date), runId, clip(error), ts(now));
+            } else if (!loaded) {
+                exec(c, "UPDATE store_day SET run_id = ?, error = ?, updated_at = ? WHERE store_id = ? AND business_date = ?",
+                        runId, clip(error), ts(now), storeId, Date.valueOf(date));
+            }
+        });
+    }
+
+    public List<AttemptRecord> attempts(long runId) {
+        return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
+                        + " started_at, ended_at FROM store_attempt WHERE run_id = ? ORDER BY id",
+                rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
+                        (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9)),
+                runId);
+    }
+
+    /** Attempts still RUNNING (their process died): marks them failed with the given reason. */
+    public int abandonAttempts(long runId, String reason, Instant now) {
+        return update("UPDATE store_attempt SET status = 'FAILED', error = ?, ended_at = ? WHERE run_id = ?"
+                + " AND status = 'RUNNING'", reason, ts(now), runId);
+    }
+
+    public List<StoreDayRecord> storeDays() {
+        return queryList("SELECT store_id, business_date, status, rows_loaded, total_amount, run_id, error, updated_at"
+                        + " FROM store_day ORDER BY store_id, business_date",
+                rs -> new StoreDayRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
+                        (Long) rs.getObject(4), rs.getBigDecimal(5), (Long) rs.getObject(6), rs.getString(7),
+                        instant(rs, 8)));
+    }
+
+    /** Rows of the most recent LOADED date of a store, used to estimate time left; empty when none. */
+    public Optional<Long> lastLoadedRows(String storeId) {
+        List<Long> l = queryList("SELECT rows_loaded FROM store_day WHERE store_id = ? AND status = 'LOADED'"
+                + " ORDER BY business_date DESC FETCH FIRST 1 ROWS ONLY", rs -> rs.getLong(1), storeId);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    // ---- business dates -------------------------------------------------------------------------
+
+    public void businessDay(LocalDate date, boolean completed, long runId, int total, int succeeded, Instant now) {
+        inTransaction(c -> {
+            exec(c, "DELETE FROM business_day WHERE business_date = ?", Date.valueOf(date));
+            exec(c, "INSERT INTO business_day (business_date, status, run_id, stores_total, stores_succeeded, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)", Date.valueOf(date), completed ? "COMPLETED" : "INCOMPLETE",
+                    runId, total, succeeded, ts(now));
+        });
+    }
+
+    public boolean isCompleted(LocalDate date) {
+        return !queryList("SELECT 1 FROM business_day WHERE business_date = ? AND status = 'COMPLETED'",
+                rs -> 1, Date.valueOf(date)).isEmpty();
+    }
+
+    public Map<LocalDate, String> businessDays(LocalDate from, LocalDate to) {
+        Map<LocalDate, String> out = new LinkedHashMap<>();
+        queryList("SELECT business_date, status FROM business_day WHERE business_date BETWEEN ? AND ? ORDER BY business_date",
+                rs -> out.put(rs.getDate(1).toLocalDate(), rs.getString(2)), Date.valueOf(from), Date.valueOf(to));
+        return out;
+    }
+
+    // ---- settings -------------------------------------------------------------------------------
+
+    public Optional<String> setting(String name) {
+        List<String> l = queryList("SELECT setting_value FROM setting WHERE name = ?", rs -> rs.getString(1), name);
+        return l.isEmpty() ? Optional.empty() : Optional.ofNullable(l.get(0));
+    }
+
+    public void setting(String name, String value, Instant now) {
+        inTransaction(c -> {
+            exec(c, "DELETE FROM setting WHERE name = ?", name);
+            exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?)", name, value, ts(now));
+        });
+    }
+
+    // ---- JDBC plumbing --------------------------------------------------------------------------
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface TxWork {
+        void run(Connection c) throws SQLException;
+    }
+
+    private <T> T query(String sql, RowMapper<T> mapper, Object... args) {
+        List<T> l = queryList(sql, mapper, args);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    private <T> List<T> queryList(String sql, RowMapper<T> mapper, Object... args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("ledger query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("ledger update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private long insert(String sql, Object... args) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            bind(ps, args);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("ledger insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void inTransaction(TxWork work) {
+        try (Connection c = ds.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("ledger transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void exec(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
+        return o == null ? null : o.toInstant();
+    }
+
+    private static String join(List<LocalDate> dates) {
+        return String.join(",", dates.stream().map(LocalDate::toString).toList());
+    }
+
+    private static List<LocalDate> dates(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(s.split(",")).map(LocalDate::parse).toList();
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 3900 ? s : s.substring(0, 3900) + "...";
+    }
+}

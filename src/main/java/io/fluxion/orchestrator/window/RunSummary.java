@@ -1,0 +1,46 @@
+package io.fluxion.orchestrator.window;
+
+import io.fluxion.orchestrator.config.Durations;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * What a window run did: stores total / succeeded / failed, rows, duration, backend downtime.
+ * {@link #succeeded()} is true only when every (store, date) loaded and the backend is back.
+ */
+public record RunSummary(long runId, String kind, String status, String reason, List<LocalDate> dates, int total,
+                         int storesSucceeded, int storesFailed, long rows, Duration duration, Duration downtime,
+                         List<Line> lines) {
+
+    /** One (store, date) of the run. */
+    public record Line(String storeId, String storeName, LocalDate date, String status, long rows, int attempts,
+                       String error) {
+    }
+
+    /** True only when every (store, date) loaded and the backend is back. */
+    public boolean succeeded() {
+        return "SUCCEEDED".equals(status);
+    }
+
+    /** The summary printed by {@code run-window} and logged at the end of every run. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Window run #").append(runId).append(" (").append(kind).append(") ").append(status);
+        if (reason != null) {
+            sb.append(": ").append(reason);
+        }
+        sb.append('\n');
+        sb.append("  business dates: ").append(dates).append('\n');
+        sb.append("  stores: ").append(total).append(" total, ").append(storesSucceeded).append(" succeeded, ")
+                .append(storesFailed).append(" failed; rows loaded: ").append(rows).append('\n');
+        sb.append("  duration: ").append(Durations.format(duration)).append(", backend downtime: ")
+                .append(downtime == null ? "none" : Durations.format(downtime)).append('\n');
+        for (Line l : lines) {
+            sb.append(String.format("  %-10s %-16s %s %-9s %9d rows  attempts=%d%s%n", l.storeId(),
+                    l.storeName() == null ? "" : l.storeName(), l.date(), l.status(), l.rows(), l.attempts(),
+                    l.error() == null ? "" : "  " + l.error()));
+        }
+        return sb.toString();
+    }
+}

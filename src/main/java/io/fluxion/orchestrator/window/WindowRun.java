@@ -1,0 +1,160 @@
+package io.fluxion.orchestrator.window;
+
+import io.fluxion.orchestrator.etl.DuckDbWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The in-memory state of one window run while it is active (the ledger holds its durable record). */
+public class WindowRun {
+    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE }
+
+    private final long id;
+    private final String kind;
+    private final List<LocalDate> dates;
+    private final Instant startedAt;
+    private final List<WorkItem> workItems;
+    private final Map<String, StoreProgress> progress = new LinkedHashMap<>();
+    private volatile Phase phase = Phase.STOPPING_BACKEND;
+    private volatile boolean backendTouched;
+    private volatile Instant backendStoppedAt;
+    private volatile Instant backendStartedAt;
+    private volatile String failure;
+    private volatile DuckDbWriter.Lease lease;
+
+    public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
+                     Map<String, StoreProgress> progress, Instant startedAt) {
+        this.id = id;
+        this.kind = kind;
+        this.dates = List.copyOf(dates);
+        this.workItems = List.copyOf(workItems);
+        this.progress.putAll(progress);
+        this.startedAt = startedAt;
+    }
+
+    public long getId() {
+        return id;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public List<LocalDate> getDates() {
+        return dates;
+    }
+
+    /** The (store, date) items the split iterates over. */
+    public List<WorkItem> getWorkItems() {
+        return workItems;
+    }
+
+    public StoreProgress progress(WorkItem item) {
+        return progress.get(item.key());
+    }
+
+    public Collection<StoreProgress> progress() {
+        return progress.values();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public void phase(Phase p) {
+        phase = p;
+    }
+
+    public boolean backendTouched() {
+        return backendTouched;
+    }
+
+    public void backendTouched(boolean b) {
+        backendTouched = b;
+    }
+
+    public Instant backendStoppedAt() {
+        return backendStoppedAt;
+    }
+
+    public void backendStoppedAt(Instant i) {
+        backendStoppedAt = i;
+    }
+
+    public Instant backendStartedAt() {
+        return backendStartedAt;
+    }
+
+    public void backendStartedAt(Instant i) {
+        backendStartedAt = i;
+    }
+
+    /** The first failure of the run as a whole (not of a single store), if any. */
+    public String failure() {
+        return failure;
+    }
+
+    public synchronized void fail(String reason) {
+        if (failure == null) {
+            failure = reason;
+        } else if (!failure.contains(reason)) {
+            failure = failure + "; " + reason;
+        }
+    }
+
+    public DuckDbWriter.Lease lease() {
+        return lease;
+    }
+
+    public void lease(DuckDbWriter.Lease l) {
+        lease = l;
+    }
+
+    public long rows() {
+        return progress.values().stream().mapToLong(StoreProgress::rows).sum();
+    }
+
+    public long count(StoreProgress.Status s) {
+        return progress.values().stream().filter(p -> p.status() == s).count();
+    }
+
+    /** Overall estimate of time left for the ETL, from the rows expected and the overall rate. */
+    public Duration eta(Instant now) {
+        long expected = 0;
+        long done = 0;
+        for (StoreProgress p : progress.values()) {
+            if (p.status() == StoreProgress.Status.PENDING || p.status() == StoreProgress.Status.RUNNING) {
+                if (p.expectedRows() == null) {
+                    return null;
+                }
+                expected += p.expectedRows();
+                done += p.rows();
+            }
+        }
+        if (expected == 0) {
+            return Duration.ZERO;
+        }
+        double secs = Math.max(0.001, Duration.between(startedAt, now).toMillis() / 1000.0);
+        double rate = rows() / secs;
+        return rate <= 0 ? null : Duration.ofMillis((long) (Math.max(0, expected - done) / rate * 1000));
+    }
+
+    public List<StoreProgress> failed() {
+        List<StoreProgress> out = new ArrayList<>();
+        for (StoreProgress p : progress.values()) {
+            if (p.status() != StoreProgress.Status.SUCCEEDED) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}

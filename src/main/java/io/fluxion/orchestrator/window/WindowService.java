@@ -1,0 +1,322 @@
+package io.fluxion.orchestrator.window;
+
+import io.fluxion.orchestrator.backend.BackendControl;
+import io.fluxion.orchestrator.config.Durations;
+import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.StoreDayRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the maintenance window, called in order by {@code routes/nightly-window.camel.yaml}:
+ * guard, stop the backend, take the DuckDB writer, (the route splits the stores), release DuckDB,
+ * start the backend, summary. Each step is recorded in the ledger with its timestamps.
+ * Scheduling, parallelism and retries live in the routes, not here.
+ */
+public class WindowService {
+    public static final String RUN = "fluxionRun";
+    public static final String SKIPPED = "fluxionSkipped";
+    /** Header: scheduled | manual | cli. */
+    public static final String KIND = "FluxionKind";
+    /** Header: {@code List<LocalDate>} of business dates to load (default: the window's plan). */
+    public static final String DATES = "FluxionDates";
+    /** Header: {@code List<String>} of store ids (default: every window store). */
+    public static final String STORES = "FluxionStores";
+    public static final String REQUESTED_BY = "FluxionRequestedBy";
+    public static final String SETTING_ENABLED = "window.enabled";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
+
+    private final FluxionConfig config;
+    private final WindowClock clock;
+    private final Ledger ledger;
+    private final BackendControl backend;
+    private final DuckDbWriter writer;
+    private final AtomicReference<WindowRun> current = new AtomicReference<>();
+    private volatile RunSummary last;
+
+    public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
+                         DuckDbWriter writer) {
+        this.config = config;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.backend = backend;
+        this.writer = writer;
+    }
+
+    /** The active run, if any. */
+    public Optional<WindowRun> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    public Optional<RunSummary> lastSummary() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Enabled flag of the scheduled window: the ledger's setting (changed through the API) over the configuration. */
+    public boolean isEnabled() {
+        return ledger.setting(SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+    }
+
+    // ---- step 1: guard --------------------------------------------------------------------------
+
+    /**
+     * Decides whether the run starts. Skips (recorded with the reason) when the scheduled window is
+     * disabled, when its business dates are all completed, or when another run or writer is active.
+     * Sets the {@link #RUN} property, or {@link #SKIPPED} with the skip summary as body.
+     */
+    public void open(Exchange ex) {
+        String kind = ex.getIn().getHeader(KIND, "scheduled", String.class);
+        String by = ex.getIn().getHeader(REQUESTED_BY, kind, String.class);
+        @SuppressWarnings("unchecked")
+        List<LocalDate> requested = ex.getIn().getHeader(DATES, List.class);
+        @SuppressWarnings("unchecked")
+        List<String> storeIds = ex.getIn().getHeader(STORES, List.class);
+        Instant now = clock.now();
+        boolean scheduled = "scheduled".equals(kind);
+
+        List<LocalDate> dates = requested == null || requested.isEmpty() ? plan() : requested.stream().sorted().toList();
+        List<StoreConfig> stores = storeIds == null || storeIds.isEmpty() ? config.windowStores()
+                : storeIds.stream().map(this::knownStore).toList();
+
+        String skip = null;
+        if (scheduled && !isEnabled()) {
+            skip = "window disabled";
+        } else if (scheduled && (dates = dates.stream().filter(d -> !ledger.isCompleted(d)).toList()).isEmpty()) {
+            skip = "business date " + clock.businessDate() + " already completed";
+        } else if (stores.isEmpty()) {
+            skip = "no enabled store to load";
+        }
+        WindowRun active = current.get();
+        if (skip == null && active != null) {
+            skip = "another run holds the DuckDB writer: run #" + active.getId();
+        }
+        if (skip == null && writer.holder().isPresent()) {
+            skip = "another writer holds DuckDB: " + writer.holder().get();
+        }
+        if (skip != null) {
+            skip(ex, kind, by, dates, skip, now);
+            return;
+        }
+
+        List<WorkItem> items = new ArrayList<>();
+        Map<String, StoreProgress> progress = new LinkedHashMap<>();
+        for (LocalDate d : dates) {
+            for (StoreConfig s : stores) {
+                WorkItem w = new WorkItem(s.id(), d);
+                items.add(w);
+                progress.put(w.key(), new StoreProgress(s.id(), s.name(), d, ledger.lastLoadedRows(s.id()).orElse(null)));
+            }
+        }
+        long id = ledger.startRun(kind, by, dates, stores.stream().map(StoreConfig::id).toList(), backend.mode(), now);
+        WindowRun run = new WindowRun(id, kind, dates, items, progress, now);
+        if (!current.compareAndSet(null, run)) {
+            ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
+            skip(ex, kind, by, dates, "another run started at the same moment", now);
+            return;
+        }
+        long step = ledger.stepStarted(id, "guard", now);
+        ledger.stepEnded(step, "OK", "dates " + dates + ", " + stores.size() + " stores, backend " + backend.mode(), now);
+        LOG.info("Window run #{} ({}) opened: business dates {}, {} stores ({}), backend mode {}", id, kind, dates,
+                stores.size(), stores.stream().map(StoreConfig::id).collect(Collectors.joining(",")), backend.mode());
+        ex.setProperty(RUN, run);
+        ex.setProperty(SKIPPED, false);
+    }
+
+    /** Business dates the scheduled window loads: yesterday in the window zone. */
+    public List<LocalDate> plan() {
+        return List.of(clock.businessDate());
+    }
+
+    private StoreConfig knownStore(String id) {
+        StoreConfig s = config.store(id);
+        if (s == null || !s.enabled()) {
+            throw new IllegalArgumentException("unknown or disabled store: " + id);
+        }
+        return s;
+    }
+
+    private void skip(Exchange ex, String kind, String by, List<LocalDate> dates, String reason, Instant now) {
+        long id = ledger.skippedRun(kind, by, dates, reason, now);
+        LOG.info("Window run #{} ({}) skipped: {}", id, kind, reason);
+        RunSummary s = new RunSummary(id, kind, "SKIPPED", reason, dates, 0, 0, 0, 0, Duration.ZERO, null, List.of());
+        ex.setProperty(SKIPPED, true);
+        ex.getIn().setBody(s);
+    }
+
+    // ---- step 2: stop the backend ----------------------------------------------------------------
+
+    /** Scales the backend to zero and waits for the drain; throws when it does not drain (DuckDB is then never touched). */
+    public void stopBackend(Exchange ex) {
+        WindowRun run = run(ex);
+        run.phase(WindowRun.Phase.STOPPING_BACKEND);
+        long step = ledger.stepStarted(run.getId(), "stop-backend", clock.now());
+        // from here on the backend may be down: the finally step must start it whatever happens
+        run.backendTouched(true);
+        ledger.backendState(run.getId(), "STOPPING", clock.now());
+        try {
+            backend.stop();
+        } catch (RuntimeException e) {
+            String reason = "backend did not stop: " + e.getMessage();
+            ledger.stepEnded(step, "FAILED", reason, clock.now());
+            run.fail(reason);
+            throw e;
+        }
+        Instant now = clock.now();
+        run.backendStoppedAt(now);
+        ledger.backendState(run.getId(), "STOPPED", now);
+        ledger.stepEnded(step, "OK", "backend stopped (" + backend.mode() + ")", now);
+        LOG.info("Window run #{}: backend stopped ({})", run.getId(), backend.mode());
+    }
+
+    // ---- step 3: the ETL (the route splits over getWorkItems()) -----------------------------------
+
+    /** Takes the DuckDB writer lease for the ETL; fails the run with a clear reason when the file is held. */
+    public void acquireWriter(Exchange ex) {
+        WindowRun run = run(ex);
+        run.phase(WindowRun.Phase.ETL);
+        long step = ledger.stepStarted(run.getId(), "etl", clock.now());
+        ex.setProperty("fluxionEtlStep", step);
+        try {
+            run.lease(writer.acquire("window run #" + run.getId()));
+        } catch (RuntimeException e) {
+            ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
+            throw e;
+        }
+    }
+
+    /** doCatch of the window: anything that stopped the window before its end (ETL throw, backend never drained). */
+    public void failed(Exchange ex) {
+        WindowRun run = run(ex);
+        Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = e == null ? "unknown error" : Secrets.scrub(e.getMessage(), config.secrets());
+        run.fail(reason);
+        LOG.error("Window run #{} failed: {}", run.getId(), reason, e);
+    }
+
+    // ---- step 4: release DuckDB, start the backend (finally) ---------------------------------------
+
+    /** Closes every DuckDB connection of this process, so the backend can open the file. */
+    public void releaseWriter(Exchange ex) {
+        WindowRun run = run(ex);
+        run.phase(WindowRun.Phase.RELEASING_DUCKDB);
+        Long etlStep = ex.getProperty("fluxionEtlStep", Long.class);
+        DuckDbWriter.Lease lease = run.lease();
+        if (lease != null) {
+            lease.close();
+            run.lease(null);
+        }
+        if (etlStep != null && run.failure() == null) {
+            ledger.stepEnded(etlStep, "OK", run.count(StoreProgress.Status.SUCCEEDED) + " of " + run.getWorkItems().size()
+                    + " loaded, " + run.rows() + " rows", clock.now());
+        } else if (etlStep != null) {
+            ledger.stepEnded(etlStep, "FAILED", run.failure(), clock.now());
+        }
+        long step = ledger.stepStarted(run.getId(), "release-duckdb", clock.now());
+        ledger.stepEnded(step, "OK", "no connection of this process is open on " + writer.path(), clock.now());
+    }
+
+    /**
+     * Starts the backend again if this run touched it, whatever happened before. Never throws: a
+     * backend that does not come back is recorded and logged as an ALERT.
+     */
+    public void startBackend(Exchange ex) {
+        WindowRun run = run(ex);
+        if (!run.backendTouched()) {
+            return;
+        }
+        run.phase(WindowRun.Phase.STARTING_BACKEND);
+        long step = ledger.stepStarted(run.getId(), "start-backend", clock.now());
+        ledger.backendState(run.getId(), "STARTING", clock.now());
+        try {
+            backend.start();
+            Instant now = clock.now();
+            run.backendStartedAt(now);
+            ledger.backendState(run.getId(), "STARTED", now);
+            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")", now);
+            LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
+        } catch (RuntimeException e) {
+            String reason = "ALERT backend did not come back: " + Secrets.scrub(e.getMessage(), config.secrets());
+            run.fail(reason);
+            ledger.backendState(run.getId(), "START_FAILED", clock.now());
+            ledger.stepEnded(step, "FAILED", reason, clock.now());
+            LOG.error("Window run #{}: {}", run.getId(), reason, e);
+        }
+    }
+
+    // ---- step 5: summary --------------------------------------------------------------------------
+
+    /** Closes the run in the ledger, marks completed business dates, and sets the {@link RunSummary} as body. */
+    public RunSummary finish(Exchange ex) {
+        WindowRun run = run(ex);
+        Instant now = clock.now();
+        run.phase(WindowRun.Phase.DONE);
+        int total = run.getWorkItems().size();
+        int ok = (int) run.count(StoreProgress.Status.SUCCEEDED);
+        int failed = total - ok;
+        String reason = run.failure();
+        if (reason == null && failed > 0) {
+            reason = failed + " of " + total + " store loads failed: " + run.failed().stream()
+                    .map(p -> p.storeId() + " " + p.date()).collect(Collectors.joining(", "));
+        }
+        String status = reason == null ? "SUCCEEDED" : "FAILED";
+        ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+        markBusinessDays(run, now);
+        Duration downtime = run.backendStoppedAt() == null ? null
+                : Duration.between(run.backendStoppedAt(), run.backendStartedAt() != null ? run.backendStartedAt() : now);
+        List<RunSummary.Line> lines = new ArrayList<>();
+        for (StoreProgress p : run.progress()) {
+            lines.add(new RunSummary.Line(p.storeId(), p.storeName(), p.date(), p.status().name(), p.rows(), p.attempts(),
+                    p.error()));
+        }
+        RunSummary s = new RunSummary(run.getId(), run.getKind(), status, reason, run.getDates(), total, ok, failed,
+                run.rows(), Duration.between(run.startedAt(), now), downtime, lines);
+        long step = ledger.stepStarted(run.getId(), "summary", now);
+        ledger.stepEnded(step, "OK", total + " total, " + ok + " succeeded, " + failed + " failed, " + run.rows()
+                + " rows, downtime " + (downtime == null ? "none" : Durations.format(downtime)), now);
+        last = s;
+        current.compareAndSet(run, null);
+        if (s.succeeded()) {
+            LOG.info("{}", s.toText());
+        } else {
+            LOG.warn("{}", s.toText());
+        }
+        ex.getIn().setBody(s);
+        return s;
+    }
+
+    /** A date is completed only when every current window store has it LOADED. */
+    private void markBusinessDays(WindowRun run, Instant now) {
+        Set<String> windowStores = config.windowStores().stream().map(StoreConfig::id).collect(Collectors.toSet());
+        List<StoreDayRecord> days = ledger.storeDays();
+        for (LocalDate d : run.getDates()) {
+            long loaded = days.stream().filter(r -> r.businessDate().equals(d) && "LOADED".equals(r.status())
+                    && windowStores.contains(r.storeId())).count();
+            ledger.businessDay(d, loaded == windowStores.size(), run.getId(), windowStores.size(), (int) loaded, now);
+        }
+    }
+
+    private static WindowRun run(Exchange ex) {
+        WindowRun run = ex.getProperty(RUN, WindowRun.class);
+        if (run == null) {
+            throw new IllegalStateException("no window run on this exchange");
+        }
+        return run;
+    }
+}
