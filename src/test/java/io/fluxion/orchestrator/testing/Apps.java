@@ -1,0 +1,48 @@
+package io.fluxion.orchestrator.testing;
+
+import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.RunWindowCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the real application in this JVM (same main, routes and properties as the jar). */
+public final class Apps {
+    private Apps() {
+    }
+
+    /** Properties every test app needs: its own data dir, fast retries, no HTTP clash. */
+    public static Map<String, String> base(Path dataDir) {
+        Map<String, String> p = new HashMap<>();
+        p.put("fluxion.data-dir", dataDir.toString());
+        p.put("fluxion.etl.redelivery-delay", "50ms");
+        p.put("fluxion.backend.poll-interval", "20ms");
+        p.put("camel.main.shutdownTimeout", "5");
+        return p;
+    }
+
+    /** The outcome of one {@code run-window}: exit code and what it printed. */
+    public record WindowResult(int exitCode, String output) {
+    }
+
+    /** {@code run-window} with the given arguments, overrides and clock; captures stdout. */
+    public static synchronized WindowResult runWindow(Map<String, String> overrides, Clock clock, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = RunWindowCommand.run(args, overrides, clock == null ? null
+                    : ctx -> ctx.getRegistry().bind(FluxionConfiguration.CLOCK, Clock.class, clock));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        old.print(out);
+        return new WindowResult(code, out);
+    }
+}

@@ -1,0 +1,130 @@
+package io.fluxion.orchestrator.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a store, for fault injection: refuse connections, or cut
+ * every connection after a number of bytes from the server (a drop mid-chunk).
+ */
+public final class TcpProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong dropAfterBytes = new AtomicLong(-1);
+    private volatile boolean refuse;
+    private volatile boolean closed;
+
+    public TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "tcp-proxy-" + listener.getLocalPort());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Connections accepted so far (refused ones included). */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Every new connection is closed at once (the store "refuses"). */
+    public void refuse(boolean r) {
+        refuse = r;
+    }
+
+    /** Every connection is cut after this many bytes from the server; -1 turns it off. */
+    public void dropAfterBytes(long bytes) {
+        dropAfterBytes.set(bytes);
+    }
+
+    /** Cuts every open connection now. */
+    public void cutAll() {
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = listener.accept();
+                connections.incrementAndGet();
+                if (refuse) {
+                    closeQuietly(client);
+                    continue;
+                }
+                Socket server = new Socket();
+                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                open.add(client);
+                open.add(server);
+                long limit = dropAfterBytes.get();
+                pipe(client, server, -1);
+                pipe(server, client, limit);
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to, long limit) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            long total = 0;
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    if (limit >= 0 && total + n > limit) {
+                        int part = (int) Math.max(0, limit - total);
+                        out.write(buf, 0, part);
+                        out.flush();
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                    out.flush();
+                    total += n;
+                }
+            } catch (IOException e) {
+                // connection cut
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "tcp-proxy-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+        cutAll();
+    }
+}
