@@ -142,7 +142,7 @@ public class StoreEtl {
             ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
         }
         if (item != null) {
-            run.progress(item).failed(reason, now);
+            run.progress(item).failed(rolledBack > 0 ? reason + " (" + rolledBack + " rows rolled back)" : reason, now);
         }
         LOG.error("Store {} {}: attempt failed, {} rows rolled back: {}", item == null ? "?" : item.storeId(),
                 item == null ? "?" : item.date(), rolledBack, reason);

@@ -45,7 +45,9 @@ public class StoreProgress {
         endedAt = now;
     }
 
+    /** The attempt failed: its rows were rolled back, so none of them count as loaded. */
     public synchronized void failed(String reason, Instant now) {
+        rows = 0;
         status = Status.FAILED;
         error = reason;
         endedAt = now;

@@ -22,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong dropAfterBytes = new AtomicLong(-1);
+    private volatile int dropFromConnection = 1;
     private volatile boolean refuse;
     private volatile boolean closed;
 
@@ -52,6 +53,12 @@ public final class TcpProxy implements AutoCloseable {
         dropAfterBytes.set(bytes);
     }
 
+    /** Connections numbered {@code n} and later (1-based) are cut after {@code bytes}; earlier ones pass untouched. */
+    public void dropFrom(int n, long bytes) {
+        dropFromConnection = n;
+        dropAfterBytes.set(bytes);
+    }
+
     /** Cuts every open connection now. */
     public void cutAll() {
         for (Socket s : open) {
@@ -63,7 +70,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
-                connections.incrementAndGet();
+                int number = connections.incrementAndGet();
                 if (refuse) {
                     closeQuietly(client);
                     continue;
@@ -72,7 +79,7 @@ public final class TcpProxy implements AutoCloseable {
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
                 open.add(client);
                 open.add(server);
-                long limit = dropAfterBytes.get();
+                long limit = number >= dropFromConnection ? dropAfterBytes.get() : -1;
                 pipe(client, server, -1);
                 pipe(server, client, limit);
             } catch (IOException e) {
