@@ -25,24 +25,30 @@ public final class Apps {
         return p;
     }
 
-    /** The outcome of one {@code run-window}: exit code and what it printed. */
-    public record WindowResult(int exitCode, String output) {
+    /** The outcome of one {@code run-window}: exit code, what it printed on stdout and on stderr. */
+    public record WindowResult(int exitCode, String output, String errors) {
     }
 
     /** {@code run-window} with the given arguments, overrides and clock; captures stdout. */
     public static synchronized WindowResult runWindow(Map<String, String> overrides, Clock clock, String... args) {
         PrintStream old = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
         int code;
         try {
             code = RunWindowCommand.run(args, overrides, clock == null ? null
                     : ctx -> ctx.getRegistry().bind(FluxionConfiguration.CLOCK, Clock.class, clock));
         } finally {
             System.setOut(old);
+            System.setErr(oldErr);
         }
         String out = buf.toString(StandardCharsets.UTF_8);
+        String err = errBuf.toString(StandardCharsets.UTF_8);
         old.print(out);
-        return new WindowResult(code, out);
+        oldErr.print(err);
+        return new WindowResult(code, out, err);
     }
 }

@@ -1,0 +1,37 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxion.orchestrator.testing.Apps;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Invalid configuration, or another process on the same data dir: refused before anything is touched. */
+class StartupRefusalTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBadCronRefusesTheStartAndNamesTheKey() {
+        Map<String, String> p = Apps.base(tmp);
+        p.put("fluxion.klk.sales.cron", "at five past");
+        Apps.WindowResult r = Apps.runWindow(p, null);
+        assertThat(r.exitCode()).isEqualTo(RunWindowCommand.REFUSED);
+        assertThat(r.errors()).contains("fluxion.klk.sales.cron").contains("not a Quartz cron expression");
+        assertThat(tmp.resolve("fluxion.duckdb")).doesNotExist();
+        assertThat(tmp.resolve("fluxion.lock")).doesNotExist();
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirIsRefusedAndSaysWhoHoldsIt() throws Exception {
+        try (ProcessLock held = ProcessLock.acquire(tmp, "Fluxion service (test)")) {
+            Apps.WindowResult r = Apps.runWindow(Apps.base(tmp), null, "--date", "2026-11-20");
+            assertThat(r.exitCode()).isEqualTo(RunWindowCommand.REFUSED);
+            assertThat(r.errors()).contains("another Fluxion process").contains("Fluxion service (test)");
+            assertThat(tmp.resolve("fluxion.duckdb")).doesNotExist();
+            assertThat(tmp.resolve("ledger.mv.db")).doesNotExist();
+        }
+    }
+}
