@@ -68,6 +68,22 @@ class RunWindowEndToEndTest {
     }
 
     @Test
+    void parallelStoresThroughOneWriterLoadTheSameRows() {
+        Path data = tmp.resolve("data-parallel");
+        Map<String, String> props = Apps.base(data);
+        props.putAll(stores.storeProperties(STORES));
+        props.put("fluxion.etl.chunk-size", "300");
+        props.put("fluxion.etl.parallelism", "2");
+        Apps.WindowResult r = Apps.runWindow(props, null, "--date", D.minusDays(1).toString());
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(0);
+        DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
+        for (String id : STORES) {
+            assertThat(duck.totals(id, D.minusDays(1))).as(id).isEqualTo(stores.totals(id, D.minusDays(1)));
+        }
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw WHERE fecha <> ?", D.minusDays(1))).isZero();
+    }
+
+    @Test
     void refusesABadDateWithoutTouchingAnything() {
         Path data = tmp.resolve("data-bad");
         Map<String, String> props = Apps.base(data);

@@ -1,0 +1,129 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.demo.DemoStores;
+import io.fluxion.orchestrator.testing.DuckDbFile;
+import io.fluxion.orchestrator.testing.StoreServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar itself, started from another working directory: run-window on the embedded
+ * demo loads exactly the demo's rows of the date, a rerun duplicates nothing, and a second process
+ * on the same data dir is refused.
+ */
+class JarIT {
+    static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void runWindowOnTheDemoLoadsExactlyTheSourceAndARerunDuplicatesNothing() throws Exception {
+        LocalDate d = LocalDate.now(ZoneId.of("America/Caracas")).minusDays(2);
+        Result first = run(List.of("run-window", "--date", d.toString()), 180);
+        assertThat(first.exit).as(first.output).isZero();
+        assertThat(first.output).contains("SUCCEEDED").contains("13 total, 13 succeeded, 0 failed");
+
+        Path data = work.resolve("data");
+        DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
+        long total = 0;
+        for (StoreConfig s : DemoStores.stores(data)) {
+            StoreServer.Totals source = sourceTotals(s, d);
+            if (s.isKlk()) {
+                assertThat(duck.totals(s.id(), d).rows()).as("KLK stores are not in the nightly window").isZero();
+                continue;
+            }
+            assertThat(source.rows()).isPositive();
+            assertThat(duck.totals(s.id(), d)).as(s.id()).isEqualTo(source);
+            total += source.rows();
+        }
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).isEqualTo(total);
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw WHERE fecha <> ?", d)).isZero();
+
+        Result second = run(List.of("run-window", "--date", d.toString()), 180);
+        assertThat(second.exit).as(second.output).isZero();
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).isEqualTo(total);
+    }
+
+    @Test
+    void runWindowIsRefusedWhileTheServiceWorksOnTheSameDataDir() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("service.out");
+        Process service = new ProcessBuilder(java(), "-Dcamel.server.port=" + port, "-jar", JAR.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(log).contains("(fluxion) started")) {
+                assertThat(service.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("service start").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            Result r = run(List.of("run-window"), 60);
+            assertThat(r.exit).as(r.output).isEqualTo(3);
+            assertThat(r.output).contains("another Fluxion process").contains("Fluxion service");
+            assertThat(work.resolve("data/fluxion.duckdb")).doesNotExist();
+        } finally {
+            service.destroy();
+            service.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private StoreServer.Totals sourceTotals(StoreConfig s, LocalDate d) throws Exception {
+        // without DB_CLOSE_DELAY the file is closed with the connection, so the next run-window can open it
+        try (Connection c = DriverManager.getConnection(s.url().replace(";DB_CLOSE_DELAY=-1", ""), s.user(), s.password());
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT COUNT(*), COALESCE(SUM(total), 0) FROM ventas WHERE fecha_hora >= ? AND fecha_hora < ?")) {
+            ps.setObject(1, d.atStartOfDay());
+            ps.setObject(2, d.plusDays(1).atStartOfDay());
+            StoreServer.Totals t;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                t = new StoreServer.Totals(rs.getLong(1), rs.getBigDecimal(2).setScale(4));
+            }
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN"); // release the file for the next run-window process
+            }
+            return t;
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", JAR.toString()));
+        cmd.addAll(args);
+        Path out = Files.createTempFile(work, "run", ".out");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("run-window did not end in " + timeoutSeconds + " s: " + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
