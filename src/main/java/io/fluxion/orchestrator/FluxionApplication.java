@@ -14,7 +14,7 @@ public final class FluxionApplication {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "run-window".equals(args[0])) {
-            System.exit(RunWindowCommand.run(Arrays.copyOfRange(args, 1, args.length), Map.of(), null));
+            System.exit(RunWindowCommand.run(Arrays.copyOfRange(args, 1, args.length), Map.of(), Map.of()));
         }
         Main main = newMain(Map.of());
         main.run(args);

@@ -11,6 +11,7 @@ import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import java.net.URI;
@@ -38,6 +39,8 @@ import software.amazon.awssdk.services.ecs.EcsClientBuilder;
  */
 public class FluxionConfiguration implements CamelConfiguration {
     public static final String CLOCK = "fluxionClock";
+    /** Registry name of an optional {@link Sleeper} (tests advance their clock instead of sleeping). */
+    public static final String SLEEPER = "fluxionSleeper";
     private static final Logger LOG = LoggerFactory.getLogger(FluxionConfiguration.class);
 
     @Override
@@ -86,7 +89,9 @@ public class FluxionConfiguration implements CamelConfiguration {
 
         BackendControl backend = backend(cfg, registry, clock);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
-        WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer);
+        Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
+        WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer,
+                sleeper == null ? Sleeper.REAL : sleeper);
         StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock);
 
         registry.bind("fluxionConfig", cfg);

@@ -9,7 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -28,10 +27,11 @@ public final class RunWindowCommand {
     }
 
     /**
-     * @param overrides  properties over application.properties (tests use them like -D)
-     * @param beforeStart called with the context before it starts (tests bind a Clock); may be null
+     * @param overrides properties over application.properties (tests use them like -D)
+     * @param beans     beans bound in the registry before the configuration runs (tests bind a
+     *                  {@code fluxionClock}, a {@code fluxionSleeper} or an {@code ecsClient}); may be empty
      */
-    public static int run(String[] args, Map<String, String> overrides, Consumer<CamelContext> beforeStart) {
+    public static int run(String[] args, Map<String, String> overrides, Map<String, Object> beans) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         LocalDate date = null;
@@ -61,13 +61,11 @@ public final class RunWindowCommand {
         props.put("camel.management.enabled", "false");
         // no schedule in a one-shot: the Quartz scheduler never starts, so no trigger can fire
         props.put("camel.component.quartz.autoStartScheduler", "false");
-        props.put("camel.main.routesExcludePattern", "classpath:routes/http-api.camel.yaml,classpath:routes/klk.camel.yaml");
+        props.put("camel.main.routesExcludePattern", "**/http-api.camel.yaml,**/klk.camel.yaml");
         Main main = FluxionApplication.newMain(props);
         try {
-            if (beforeStart != null) {
-                main.init();
-                beforeStart.accept(main.getCamelContext());
-            }
+            // bound before init: FluxionConfiguration looks them up when it wires the beans
+            beans.forEach(main::bind);
             main.start();
             CamelContext ctx = main.getCamelContext();
             Map<String, Object> headers = new HashMap<>();

@@ -31,6 +31,7 @@ public class StoreEtl {
     public static final String MORE = "fluxionMoreChunks";
     public static final String DATA_SOURCE = "fluxionDataSource";
     public static final String DEADLINE = "fluxionStoreDeadline";
+    public static final String SKIP = "fluxionSkipStore";
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreEtl.class);
 
@@ -56,6 +57,18 @@ public class StoreEtl {
         WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
         Instant now = clock.instant();
         StoreProgress p = run.progress(item);
+        if (now.isAfter(run.deadline())) {
+            // never start a store after the deadline: the backend must be back before the window ends
+            p.started(now);
+            p.failed("deadline reached (" + run.deadline() + ") before this store started", now);
+            ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
+                    run.getId(), item.storeId(), item.date(), 0, "deadline reached before this store started", now);
+            ex.setProperty(MORE, false);
+            ex.setProperty(SKIP, true);
+            LOG.warn("Store {} {}: not started, the run's deadline {} has passed", item.storeId(), item.date(), run.deadline());
+            return;
+        }
+        ex.setProperty(SKIP, false);
         p.started(now);
         long attemptId = ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now);
         ex.setProperty(ITEM, item);

@@ -18,6 +18,7 @@ public class WindowRun {
     private final String kind;
     private final List<LocalDate> dates;
     private final Instant startedAt;
+    private final Instant deadline;
     private final List<WorkItem> workItems;
     private final Map<String, StoreProgress> progress = new LinkedHashMap<>();
     private volatile Phase phase = Phase.STOPPING_BACKEND;
@@ -26,9 +27,11 @@ public class WindowRun {
     private volatile Instant backendStartedAt;
     private volatile String failure;
     private volatile DuckDbWriter.Lease lease;
+    private volatile boolean noMoreRetries;
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
-                     Map<String, StoreProgress> progress, Instant startedAt) {
+                     Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
+        this.deadline = deadline;
         this.id = id;
         this.kind = kind;
         this.dates = List.copyOf(dates);
@@ -64,6 +67,16 @@ public class WindowRun {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** No store attempt starts after this instant (window end minus the backend's start time, or the ETL maximum). */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** The work item of a progress entry. */
+    public WorkItem item(StoreProgress p) {
+        return new WorkItem(p.storeId(), p.date());
     }
 
     public Phase phase() {
@@ -109,6 +122,15 @@ public class WindowRun {
         } else if (!failure.contains(reason)) {
             failure = failure + "; " + reason;
         }
+    }
+
+    /** The deadline made further retries pointless: the loop of retries ends. */
+    public synchronized void noMoreRetries() {
+        noMoreRetries = true;
+    }
+
+    public boolean retriesStopped() {
+        return noMoreRetries;
     }
 
     public DuckDbWriter.Lease lease() {

@@ -40,6 +40,7 @@ public class WindowService {
     public static final String STORES = "FluxionStores";
     public static final String REQUESTED_BY = "FluxionRequestedBy";
     public static final String SETTING_ENABLED = "window.enabled";
+    public static final String RETRY_ITEMS = "fluxionRetryItems";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
@@ -48,11 +49,13 @@ public class WindowService {
     private final Ledger ledger;
     private final BackendControl backend;
     private final DuckDbWriter writer;
+    private final Sleeper sleeper;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                         DuckDbWriter writer) {
+                         DuckDbWriter writer, Sleeper sleeper) {
+        this.sleeper = sleeper;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
@@ -89,19 +92,35 @@ public class WindowService {
         @SuppressWarnings("unchecked")
         List<String> storeIds = ex.getIn().getHeader(STORES, List.class);
         Instant now = clock.now();
-        boolean scheduled = "scheduled".equals(kind);
+        boolean planned = isPlanned(kind);
 
-        List<LocalDate> dates = requested == null || requested.isEmpty() ? plan() : requested.stream().sorted().toList();
         List<StoreConfig> stores = storeIds == null || storeIds.isEmpty() ? config.windowStores()
                 : storeIds.stream().map(this::knownStore).toList();
+        List<LocalDate> dates;
+        List<WorkItem> items;
+        if (planned) {
+            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet
+            items = pendingItems(plan(), stores);
+            dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
+        } else {
+            // an operator's explicit order: every requested (store, date) is (re)loaded
+            dates = requested == null || requested.isEmpty() ? List.of(clock.businessDate())
+                    : requested.stream().distinct().sorted().toList();
+            items = new ArrayList<>();
+            for (LocalDate d : dates) {
+                for (StoreConfig st : stores) {
+                    items.add(new WorkItem(st.id(), d));
+                }
+            }
+        }
 
         String skip = null;
-        if (scheduled && !isEnabled()) {
+        if (planned && !isEnabled() && !"recovery".equals(kind)) {
             skip = "window disabled";
-        } else if (scheduled && (dates = dates.stream().filter(d -> !ledger.isCompleted(d)).toList()).isEmpty()) {
-            skip = "business date " + clock.businessDate() + " already completed";
         } else if (stores.isEmpty()) {
             skip = "no enabled store to load";
+        } else if (items.isEmpty()) {
+            skip = "business date " + clock.businessDate() + " already completed";
         }
         WindowRun active = current.get();
         if (skip == null && active != null) {
@@ -111,37 +130,86 @@ public class WindowService {
             skip = "another writer holds DuckDB: " + writer.holder().get();
         }
         if (skip != null) {
-            skip(ex, kind, by, dates, skip, now);
+            skip(ex, kind, by, dates.isEmpty() ? plan() : dates, skip, now);
             return;
         }
 
-        List<WorkItem> items = new ArrayList<>();
         Map<String, StoreProgress> progress = new LinkedHashMap<>();
-        for (LocalDate d : dates) {
-            for (StoreConfig s : stores) {
-                WorkItem w = new WorkItem(s.id(), d);
-                items.add(w);
-                progress.put(w.key(), new StoreProgress(s.id(), s.name(), d, ledger.lastLoadedRows(s.id()).orElse(null)));
-            }
+        for (WorkItem w : items) {
+            StoreConfig s = config.store(w.storeId());
+            progress.put(w.key(), new StoreProgress(s.id(), s.name(), w.date(), ledger.lastLoadedRows(s.id()).orElse(null)));
         }
-        long id = ledger.startRun(kind, by, dates, stores.stream().map(StoreConfig::id).toList(), backend.mode(), now);
-        WindowRun run = new WindowRun(id, kind, dates, items, progress, now);
+        long id = ledger.startRun(kind, by, dates, items.stream().map(WorkItem::storeId).distinct().toList(),
+                backend.mode(), now);
+        WindowRun run = new WindowRun(id, kind, dates, items, progress, now, deadline(kind, now));
         if (!current.compareAndSet(null, run)) {
             ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
             skip(ex, kind, by, dates, "another run started at the same moment", now);
             return;
         }
         long step = ledger.stepStarted(id, "guard", now);
-        ledger.stepEnded(step, "OK", "dates " + dates + ", " + stores.size() + " stores, backend " + backend.mode(), now);
-        LOG.info("Window run #{} ({}) opened: business dates {}, {} stores ({}), backend mode {}", id, kind, dates,
-                stores.size(), stores.stream().map(StoreConfig::id).collect(Collectors.joining(",")), backend.mode());
+        ledger.stepEnded(step, "OK", "dates " + dates + ", " + items.size() + " store loads, backend " + backend.mode()
+                + ", deadline " + run.deadline(), now);
+        LOG.info("Window run #{} ({}) opened: business dates {}, {} store loads ({}), backend mode {}, deadline {}", id,
+                kind, dates, items.size(), items.stream().map(WorkItem::storeId).distinct().collect(Collectors.joining(",")),
+                backend.mode(), run.deadline());
         ex.setProperty(RUN, run);
         ex.setProperty(SKIPPED, false);
     }
 
-    /** Business dates the scheduled window loads: yesterday in the window zone. */
+    /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
+    public static boolean isPlanned(String kind) {
+        return "scheduled".equals(kind) || "catch-up".equals(kind) || "recovery".equals(kind);
+    }
+
+    /**
+     * Business dates the scheduled window loads, oldest first: the dates of the last
+     * {@code fluxion.window.recovery-days} before yesterday that are not completed, then yesterday.
+     */
     public List<LocalDate> plan() {
-        return List.of(clock.businessDate());
+        LocalDate yesterday = clock.businessDate();
+        LocalDate from = yesterday.minusDays(config.window().recoveryDays());
+        Map<LocalDate, String> known = ledger.businessDays(from, yesterday);
+        List<LocalDate> out = new ArrayList<>();
+        for (LocalDate d = from; d.isBefore(yesterday); d = d.plusDays(1)) {
+            if (!"COMPLETED".equals(known.get(d))) {
+                out.add(d);
+            }
+        }
+        if (!"COMPLETED".equals(known.get(yesterday))) {
+            out.add(yesterday);
+        }
+        return out;
+    }
+
+    /** (store, date) pairs of the plan whose store does not have the date LOADED yet. */
+    private List<WorkItem> pendingItems(List<LocalDate> dates, List<StoreConfig> stores) {
+        Set<String> loaded = ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
+                .map(r -> r.storeId() + "|" + r.businessDate()).collect(Collectors.toSet());
+        List<WorkItem> items = new ArrayList<>();
+        for (LocalDate d : dates) {
+            for (StoreConfig st : stores) {
+                WorkItem w = new WorkItem(st.id(), d);
+                if (!loaded.contains(w.key())) {
+                    items.add(w);
+                }
+            }
+        }
+        return items;
+    }
+
+    /**
+     * No store attempt starts after: the ETL maximum ({@code fluxion.etl.max-duration}) and, for the
+     * window's own runs inside the window, the window end minus the time the backend needs to start.
+     */
+    Instant deadline(String kind, Instant now) {
+        Instant max = now.plus(config.etl().maxDuration());
+        if (!isPlanned(kind) || !clock.inWindowHours(now)) {
+            return max;
+        }
+        Instant windowEnd = clock.windowEnd(clock.zonedNow().toLocalDate()).toInstant()
+                .minus(config.backend().startTimeout());
+        return windowEnd.isBefore(max) ? windowEnd : max;
     }
 
     private StoreConfig knownStore(String id) {
@@ -208,6 +276,58 @@ public class WindowService {
         String reason = e == null ? "unknown error" : Secrets.scrub(e.getMessage(), config.secrets());
         run.fail(reason);
         LOG.error("Window run #{} failed: {}", run.getId(), reason, e);
+    }
+
+    /** Loop condition of the retries: some (store, date) failed with attempts left and the deadline not reached. */
+    public boolean retriesDue(Exchange ex) {
+        WindowRun run = run(ex);
+        return run.failure() == null && !run.retriesStopped() && !retryable(run).isEmpty()
+                && clock.now().isBefore(run.deadline());
+    }
+
+    /** Store loads that failed and may be tried again (attempts left). */
+    public List<StoreProgress> retryable(WindowRun run) {
+        return run.progress().stream().filter(p -> p.status() == StoreProgress.Status.FAILED
+                && p.attempts() < config.etl().maxAttempts()).toList();
+    }
+
+    /** Pending retries of the active run (for the status API). */
+    public int pendingRetries() {
+        WindowRun run = current.get();
+        return run == null ? 0 : retryable(run).size();
+    }
+
+    /**
+     * Waits until the earliest failed store is due again ({@code fluxion.etl.retry-interval} after its
+     * failure) and sets {@code fluxionRetryItems} to every store due by then. When the next retry would
+     * fall after the deadline, nothing more is tried.
+     */
+    public void awaitRetry(Exchange ex) throws InterruptedException {
+        WindowRun run = run(ex);
+        Duration interval = config.etl().retryInterval();
+        Instant due = retryable(run).stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo)
+                .orElse(run.deadline());
+        if (due.isAfter(run.deadline())) {
+            LOG.warn("Window run #{}: the next retry ({}) would start after the deadline {}; no more attempts",
+                    run.getId(), due, run.deadline());
+            run.noMoreRetries();
+            ex.setProperty(RETRY_ITEMS, List.of());
+            return;
+        }
+        Duration wait = Duration.between(clock.now(), due);
+        if (!wait.isNegative() && !wait.isZero()) {
+            LOG.info("Window run #{}: {} store load(s) failed, next attempt in {}", run.getId(), retryable(run).size(),
+                    Durations.format(wait));
+            sleeper.sleep(wait);
+        }
+        Instant now = clock.now();
+        List<WorkItem> items = retryable(run).stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
+                .map(run::item).toList();
+        for (WorkItem w : items) {
+            LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
+                    config.etl().maxAttempts());
+        }
+        ex.setProperty(RETRY_ITEMS, items);
     }
 
     // ---- step 4: release DuckDB, start the backend (finally) ---------------------------------------

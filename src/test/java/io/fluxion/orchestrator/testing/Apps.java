@@ -30,7 +30,13 @@ public final class Apps {
     }
 
     /** {@code run-window} with the given arguments, overrides and clock; captures stdout. */
-    public static synchronized WindowResult runWindow(Map<String, String> overrides, Clock clock, String... args) {
+    public static WindowResult runWindow(Map<String, String> overrides, Clock clock, String... args) {
+        return runWindowWith(overrides, clock == null ? Map.of() : Map.of(FluxionConfiguration.CLOCK, clock), args);
+    }
+
+    /** {@code run-window} with beans bound before start (clock, sleeper, ecsClient); captures stdout and stderr. */
+    public static synchronized WindowResult runWindowWith(Map<String, String> overrides, Map<String, Object> beans,
+                                                          String... args) {
         PrintStream old = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -39,8 +45,7 @@ public final class Apps {
         System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = RunWindowCommand.run(args, overrides, clock == null ? null
-                    : ctx -> ctx.getRegistry().bind(FluxionConfiguration.CLOCK, Clock.class, clock));
+            code = RunWindowCommand.run(args, overrides, beans);
         } finally {
             System.setOut(old);
             System.setErr(oldErr);

@@ -50,6 +50,9 @@ class StoreFaultsTest {
         props = Apps.base(data);
         props.putAll(stores.storeProperties(ports, "legacy"));
         props.put("fluxion.etl.chunk-size", "250");
+        // one attempt per store: this class checks what a single attempt does (redeliveries, rollback);
+        // the retries of a failed store after fluxion.etl.retry-interval are checked in StoreRetriesTest
+        props.put("fluxion.etl.max-attempts", "1");
     }
 
     @AfterEach
