@@ -12,6 +12,7 @@ import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.Sleeper;
+import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import java.net.URI;
@@ -100,6 +101,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind("duckDbWriter", writer);
         registry.bind("windowService", window);
+        registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window));
         registry.bind("storeEtl", storeEtl);
         for (StoreConfig s : cfg.stores()) {
             registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class, new SourceDataSource(s, cfg.etl().connectTimeout()));

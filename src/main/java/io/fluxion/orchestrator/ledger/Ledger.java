@@ -100,6 +100,11 @@ public class Ledger {
         return l;
     }
 
+    /** Runs started at or after the given instant, newest first. */
+    public List<RunRecord> runsSince(Instant from) {
+        return runs("WHERE started_at >= ?", 1000, ts(from));
+    }
+
     private List<RunRecord> runs(String where, int limit, Object... args) {
         return queryList("SELECT id, kind, requested_by, business_dates, store_ids, status, reason, backend_mode,"
                 + " backend_state, started_at, ended_at, backend_stopped_at, backend_started_at, stores_total,"

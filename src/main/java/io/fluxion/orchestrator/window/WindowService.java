@@ -41,6 +41,8 @@ public class WindowService {
     public static final String REQUESTED_BY = "FluxionRequestedBy";
     public static final String SETTING_ENABLED = "window.enabled";
     public static final String RETRY_ITEMS = "fluxionRetryItems";
+    /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
+    public static final String RESUME_ITEMS = "FluxionResumeItems";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
@@ -99,8 +101,16 @@ public class WindowService {
         List<LocalDate> dates;
         List<WorkItem> items;
         if (planned) {
-            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet
-            items = pendingItems(plan(), stores);
+            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet;
+            // a recovery run first of all resumes what the interrupted run had not loaded
+            @SuppressWarnings("unchecked")
+            List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
+            Set<WorkItem> all = new java.util.LinkedHashSet<>(resume == null ? List.of() : resume);
+            if (isEnabled()) {
+                all.addAll(pendingItems(plan(), stores));
+            }
+            items = all.stream().sorted(java.util.Comparator.comparing(WorkItem::date)
+                    .thenComparing(w -> storeOrder(w.storeId()))).toList();
             dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
         } else {
             // an operator's explicit order: every requested (store, date) is (re)loaded
@@ -210,6 +220,22 @@ public class WindowService {
         Instant windowEnd = clock.windowEnd(clock.zonedNow().toLocalDate()).toInstant()
                 .minus(config.backend().startTimeout());
         return windowEnd.isBefore(max) ? windowEnd : max;
+    }
+
+    /** Position of a store in the configuration, so work items keep the configured store order. */
+    private int storeOrder(String storeId) {
+        List<StoreConfig> all = config.stores();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id().equals(storeId)) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
+    public List<WorkItem> pendingPlan() {
+        return pendingItems(plan(), config.windowStores());
     }
 
     private StoreConfig knownStore(String id) {
