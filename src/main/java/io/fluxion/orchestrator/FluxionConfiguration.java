@@ -87,7 +87,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         Ledger ledger = new Ledger(ledgerPool);
         ledger.migrate();
 
-        BackendControl backend = backend(cfg, registry, clock);
+        BackendControl backend = backend(cfg, context, clock);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
         Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
         WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer,
@@ -117,7 +117,8 @@ public class FluxionConfiguration implements CamelConfiguration {
         pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));
     }
 
-    private static BackendControl backend(FluxionConfig cfg, Registry registry, Clock clock) {
+    private static BackendControl backend(FluxionConfig cfg, CamelContext context, Clock clock) throws Exception {
+        Registry registry = context.getRegistry();
         FluxionConfig.Backend b = cfg.backend();
         return switch (b.mode()) {
             case FluxionConfig.Backend.ECS -> {
@@ -130,8 +131,17 @@ public class FluxionConfiguration implements CamelConfiguration {
                     if (b.endpoint() != null) {
                         builder.endpointOverride(URI.create(b.endpoint()));
                     }
-                    ecs = builder.build();
+                    EcsClient built = builder.build();
+                    ecs = built;
                     registry.bind("ecsClient", EcsClient.class, ecs);
+                    // built here, closed here (after the routes, so the window's final start has run);
+                    // a client a caller bound is the caller's to close
+                    context.addService(new ServiceSupport() {
+                        @Override
+                        protected void doStop() {
+                            built.close();
+                        }
+                    }, true, true);
                 }
                 yield new EcsBackendControl(ecs, b, clock);
             }
