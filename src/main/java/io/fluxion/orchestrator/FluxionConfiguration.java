@@ -14,7 +14,6 @@ import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
-import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -29,9 +28,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 
 /**
  * Wires the beans of the application from the validated configuration, before the routes load.
@@ -124,14 +121,7 @@ public class FluxionConfiguration implements CamelConfiguration {
             case FluxionConfig.Backend.ECS -> {
                 EcsClient ecs = registry.lookupByNameAndType("ecsClient", EcsClient.class);
                 if (ecs == null) {
-                    EcsClientBuilder builder = EcsClient.builder();
-                    if (b.region() != null) {
-                        builder.region(Region.of(b.region()));
-                    }
-                    if (b.endpoint() != null) {
-                        builder.endpointOverride(URI.create(b.endpoint()));
-                    }
-                    EcsClient built = builder.build();
+                    EcsClient built = EcsBackendControl.newClient(b);
                     ecs = built;
                     registry.bind("ecsClient", EcsClient.class, ecs);
                     // built here, closed here (after the routes, so the window's final start has run);

@@ -2,6 +2,8 @@ package io.fluxion.orchestrator.backend;
 
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,9 +12,12 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 
@@ -27,11 +32,16 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * {@code fluxion.backend.poll-interval} and doubling up to {@link #MAX_BACKOFF}, never sleeping past the
  * deadline; other errors (service or cluster not found, access denied, bad parameter) fail the step at
  * once. Each call may also be retried inside the SDK by its own retry strategy (standard mode: at most 3
- * attempts, jittered backoff); a call in progress may end at most one SDK call timeout after the deadline.
+ * attempts, jittered backoff); with the client of {@link #newClient} a call in progress ends at most
+ * {@link #CALL_TIMEOUT} after the deadline.
  */
 public class EcsBackendControl implements BackendControl {
     /** The longest wait between two tries of a call that failed with a transient error. */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Longest one ECS call may take in the client built by {@link #newClient}, the SDK's own retries included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest one HTTP attempt of such a call may take. */
+    public static final Duration CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(EcsBackendControl.class);
     private final EcsClient ecs;
     private final FluxionConfig.Backend cfg;
@@ -160,12 +170,40 @@ public class EcsBackendControl implements BackendControl {
         }
     }
 
-    /** Throttling, 5xx and client-side I/O errors may pass; anything else will not. */
+    /**
+     * Throttling, 5xx and network errors (I/O, call timeouts) may pass; anything else will not: a
+     * missing service or cluster, access denied, a bad parameter, no credentials.
+     */
     static boolean isTransient(SdkException e) {
         if (e instanceof AwsServiceException ase) {
             return ase.isThrottlingException() || ase.statusCode() >= 500 || ase.statusCode() == 429;
         }
-        return e instanceof SdkClientException || e.retryable();
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || e.retryable()) {
+            return true;
+        }
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client of mode {@code ecs} when none is bound: region and endpoint from the configuration,
+     * credentials from the SDK's default chain (environment, profile, task role), the SDK's standard
+     * retries (3 attempts per call), and each call bounded by {@link #CALL_TIMEOUT} whatever the network does.
+     */
+    public static EcsClient newClient(FluxionConfig.Backend b) {
+        EcsClientBuilder builder = EcsClient.builder()
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_ATTEMPT_TIMEOUT));
+        if (b.region() != null) {
+            builder.region(Region.of(b.region()));
+        }
+        if (b.endpoint() != null) {
+            builder.endpointOverride(URI.create(b.endpoint()));
+        }
+        return builder.build();
     }
 
     private static String describe(SdkException e) {

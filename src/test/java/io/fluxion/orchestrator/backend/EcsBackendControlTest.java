@@ -182,6 +182,42 @@ class EcsBackendControlTest {
                 "UpdateService(0)", "DescribeServices->0");
     }
 
+    @Test
+    void anUnreachableEndpointIsTriedAgainUntilTheDeadline() {
+        ecs = EcsTestServer.start(CLUSTER, SERVICE, 1);
+        client = ecs.client(false);
+        EcsBackendControl c = new EcsBackendControl(client, cfg(SERVICE, 1, "3000", "300"), Clock.systemUTC());
+        warmUp(c);
+        ecs.close(); // nothing listens on the port any more: connection refused
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(c::start).isInstanceOf(BackendException.class)
+                .hasMessageContaining("ECS service fluxion-backend in cluster fluxion-cluster: UpdateService desiredCount=1 still failing after")
+                .hasMessageContaining("within 300ms")
+                .hasMessageContaining("Connection refused");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(300L, 3000L);
+    }
+
+    @Test
+    void missingCredentialsFailAtOnceWithoutRetrying() {
+        ecs = EcsTestServer.start(CLUSTER, SERVICE, 1);
+        client = EcsClient.builder().endpointOverride(java.net.URI.create(ecs.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.of(EcsTestServer.REGION))
+                .credentialsProvider(() -> {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                            "Unable to load credentials from any of the providers in the chain");
+                })
+                .build();
+        EcsBackendControl c = new EcsBackendControl(client, cfg(SERVICE, 1, "60000", "60000"), Clock.systemUTC());
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(c::stop).isInstanceOf(BackendException.class)
+                .hasMessageContaining("UpdateService desiredCount=0 failed: ")
+                .hasMessageContaining("Unable to load credentials");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000L);
+        assertThat(ecs.calls()).isEmpty();
+    }
+
     /** The first SDK call of a JVM loads classes for a second or two: not part of a timed step. */
     private void warmUp(EcsBackendControl c) {
         c.describe();

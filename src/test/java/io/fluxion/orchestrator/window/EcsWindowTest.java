@@ -340,8 +340,11 @@ class EcsWindowTest {
             assertThat(built).isNotNull().isNotSameAs(client);
             assertThat(built.describeServices(b -> b.cluster(CLUSTER).services(SERVICE)).services()).hasSize(1);
             main.stop();
+            // closed: its timer threads are terminated and its connection pool is shut down
+            int before = ecs.calls().size();
             assertThatThrownBy(() -> built.describeServices(b -> b.cluster(CLUSTER).services(SERVICE)))
-                    .hasMessageContaining("shut down");
+                    .hasMessageMatching("(?s).*(Terminated|shut down).*");
+            assertThat(ecs.calls()).hasSize(before);
         } finally {
             main.shutdown();
             restore("aws.accessKeyId", oldKey);
