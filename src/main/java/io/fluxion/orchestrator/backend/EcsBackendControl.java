@@ -46,6 +46,8 @@ public class EcsBackendControl implements BackendControl {
     private final EcsClient ecs;
     private final FluxionConfig.Backend cfg;
     private final Clock clock;
+    private int transientErrors;
+    private String lastTransientError;
 
     public EcsBackendControl(EcsClient ecs, FluxionConfig.Backend cfg, Clock clock) {
         this.ecs = ecs;
@@ -60,6 +62,7 @@ public class EcsBackendControl implements BackendControl {
 
     @Override
     public void stop() {
+        resetNote();
         Instant deadline = clock.instant().plus(cfg.stopTimeout());
         scale(0, deadline, cfg.stopTimeout());
         waitFor("did not drain (runningCount == 0)", n -> n == 0, deadline, cfg.stopTimeout());
@@ -67,10 +70,26 @@ public class EcsBackendControl implements BackendControl {
 
     @Override
     public void start() {
+        resetNote();
         Instant deadline = clock.instant().plus(cfg.startTimeout());
         scale(cfg.desiredCount(), deadline, cfg.startTimeout());
         waitFor("did not come back (runningCount >= " + cfg.desiredCount() + ")", n -> n >= cfg.desiredCount(),
                 deadline, cfg.startTimeout());
+    }
+
+    @Override
+    public synchronized String lastStepNote() {
+        return transientErrors == 0 ? "" : transientErrors + " transient ECS error(s) retried, last: " + lastTransientError;
+    }
+
+    private synchronized void resetNote() {
+        transientErrors = 0;
+        lastTransientError = null;
+    }
+
+    private synchronized void noteTransient(String error) {
+        transientErrors++;
+        lastTransientError = error;
     }
 
     @Override
@@ -111,6 +130,7 @@ public class EcsBackendControl implements BackendControl {
                 if (!isTransient(e)) {
                     throw new BackendException(name() + ": " + what + " failed: " + error, e);
                 }
+                noteTransient(error);
                 Instant now = clock.instant();
                 if (!now.isBefore(deadline)) {
                     throw new BackendException(name() + ": " + what + " still failing after " + tries + " tries within "
@@ -155,6 +175,7 @@ public class EcsBackendControl implements BackendControl {
                     throw new BackendException(name() + ": DescribeServices failed: " + describe(e), e);
                 }
                 lastError = describe(e);
+                noteTransient(lastError);
                 pause = backoff;
                 backoff = next(backoff);
                 LOG.warn("ECS DescribeServices failed while waiting (poll {}), again in {}: {}", polls,

@@ -86,6 +86,9 @@ class EcsBackendControlTest {
         assertThat(gapMs(calls, 1)).isGreaterThanOrEqualTo(40);
         assertThat(gapMs(calls, 2)).isGreaterThanOrEqualTo(80);
         assertThat(ecs.running()).isZero();
+        assertThat(c.lastStepNote()).isEqualTo("3 transient ECS error(s) retried, last: ThrottlingException (HTTP 400): Rate exceeded");
+        c.start();
+        assertThat(c.lastStepNote()).as("reset for each step").isEmpty();
     }
 
     @Test

@@ -272,8 +272,13 @@ class EcsWindowTest {
         assertThat(ecs.briefs()).containsExactly("UpdateService(0)", "DescribeServices!ServerException",
                 "DescribeServices!ServerException", "DescribeServices!ServerException", "DescribeServices->1",
                 "DescribeServices->0", "UpdateService(1)", "DescribeServices->0", "DescribeServices->1");
-        assertBackendRestored(lastRun());
-        assertThat(lastRun().status()).isEqualTo("SUCCEEDED");
+        RunRecord run = lastRun();
+        assertBackendRestored(run);
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        // what the stop had to overcome is in the ledger
+        assertThat(steps(run.id())).filteredOn(s -> s.step().equals("stop-backend")).singleElement()
+                .satisfies(s -> assertThat(s.detail()).isEqualTo("backend stopped (ecs); 3 transient ECS error(s) retried, "
+                        + "last: ServerException (HTTP 503): Service unavailable (injected 503)"));
     }
 
     @Test
@@ -286,14 +291,22 @@ class EcsWindowTest {
             // and the SDK's first attempt of that second call is throttled once more
             ecs.throttleNext("UpdateService", 4);
 
-            Apps.WindowResult r = Apps.runWindowWith(props, Map.of(), "--date", D.toString());
+            Apps.WindowResult r;
+            try (LogCapture log = new LogCapture()) {
+                r = Apps.runWindowWith(props, Map.of(), "--date", D.toString());
+                assertThat(log.lines("WARN")).anyMatch(l -> l.contains("ECS UpdateService desiredCount=0 failed (try 1)")
+                        && l.contains("ThrottlingException (HTTP 400): Rate exceeded"));
+            }
 
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(ecs.briefs()).containsExactly("UpdateService!ThrottlingException",
                     "UpdateService!ThrottlingException", "UpdateService!ThrottlingException",
                     "UpdateService!ThrottlingException", "UpdateService(0)", "DescribeServices->1", "DescribeServices->0",
                     "UpdateService(1)", "DescribeServices->0", "DescribeServices->1");
-            assertBackendRestored(lastRun());
+            RunRecord run = lastRun();
+            assertBackendRestored(run);
+            assertThat(steps(run.id())).filteredOn(s -> s.step().equals("stop-backend")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).contains("1 transient ECS error(s) retried, last: ThrottlingException"));
         } finally {
             restore("aws.accessKeyId", oldKey);
             restore("aws.secretAccessKey", oldSecret);
