@@ -317,8 +317,10 @@ class EcsWindowTest {
     void aDuckDbFileHeldByAnotherProcessFailsNamingTheLockAndTheBackendIsRestarted() throws Exception {
         Files.createDirectories(data);
         Apps.WindowResult r;
+        long holderPid;
         try (DuckDbHolder holder = DuckDbHolder.start(data.resolve("fluxion.duckdb"));
              LogCapture log = new LogCapture()) {
+            holderPid = holder.pid();
             r = runWindow();
             assertThat(log.lines("ERROR")).anyMatch(l -> l.contains("is locked by another process"));
         }
@@ -328,7 +330,7 @@ class EcsWindowTest {
         RunRecord run = lastRun();
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.reason()).contains("DuckDB file " + data.resolve("fluxion.duckdb").toAbsolutePath().normalize())
-                .contains("is locked by another process").contains("Conflicting lock is held");
+                .contains("is locked by another process (PID " + holderPid + ")").contains("Conflicting lock is held");
         assertBackendRestored(run);
         assertThat(attempts(run.id())).isEmpty();
         assertThat(r.output()).contains("is locked by another process");
