@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +203,30 @@ class EcsWindowTest {
         assertThat(steps(run.id())).filteredOn(s -> s.step().equals("etl")).singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo("FAILED"));
         assertThat(r.output()).contains("FAILED: ").contains("Not a directory");
+    }
+
+    @Test
+    void aFullDiskFailsTheRunWithTheReasonAndTheBackendIsRestarted() throws Exception {
+        // a real ENOSPC from the OS: the DuckDB file is /dev/full, where every write fails with "No space left on device"
+        Path devFull = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.exists(devFull), "needs Linux /dev/full");
+        Files.createDirectories(data);
+        Files.createSymbolicLink(data.resolve("fluxion.duckdb"), devFull);
+
+        Apps.WindowResult r;
+        try (LogCapture log = new LogCapture()) {
+            r = runWindow();
+            assertThat(log.lines("ERROR")).anyMatch(l -> l.contains("No space left on device"));
+        }
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(ecs.briefs()).containsExactlyElementsOf(STOP_THEN_START);
+        RunRecord run = lastRun();
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.reason()).contains("DuckDB file").contains("No space left on device");
+        assertBackendRestored(run);
+        assertThat(attempts(run.id())).isEmpty();
+        assertThat(r.output()).contains("No space left on device");
     }
 
     @Test
