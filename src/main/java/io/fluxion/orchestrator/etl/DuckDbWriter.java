@@ -67,7 +67,9 @@ public class DuckDbWriter {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new LoadException("cannot create the folder of the DuckDB file " + path + ": " + e.getMessage(), e);
+            // the exception's type says why (FileAlreadyExistsException: a file is in the way; AccessDenied...)
+            throw new LoadException("cannot create the folder of the DuckDB file " + path + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         try {
             DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);

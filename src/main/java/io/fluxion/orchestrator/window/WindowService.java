@@ -275,7 +275,7 @@ public class WindowService {
         Instant now = clock.now();
         run.backendStoppedAt(now);
         ledger.backendState(run.getId(), "STOPPED", now);
-        ledger.stepEnded(step, "OK", "backend stopped (" + backend.mode() + ")", now);
+        ledger.stepEnded(step, "OK", "backend stopped (" + backend.mode() + ")" + note(), now);
         LOG.info("Window run #{}: backend stopped ({})", run.getId(), backend.mode());
     }
 
@@ -395,7 +395,7 @@ public class WindowService {
             Instant now = clock.now();
             run.backendStartedAt(now);
             ledger.backendState(run.getId(), "STARTED", now);
-            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")", now);
+            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")" + note(), now);
             LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
         } catch (RuntimeException e) {
             String reason = "ALERT backend did not come back: " + Secrets.scrub(e.getMessage(), config.secrets());
@@ -456,6 +456,12 @@ public class WindowService {
                     && windowStores.contains(r.storeId())).count();
             ledger.businessDay(d, loaded == windowStores.size(), run.getId(), windowStores.size(), (int) loaded, now);
         }
+    }
+
+    /** "; 2 transient ECS error(s) retried, last: ..." after a backend step that had to retry, else "". */
+    private String note() {
+        String n = backend.lastStepNote();
+        return n == null || n.isEmpty() ? "" : "; " + Secrets.scrub(n, config.secrets());
     }
 
     private static WindowRun run(Exchange ex) {
