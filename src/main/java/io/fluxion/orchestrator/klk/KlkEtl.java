@@ -10,6 +10,7 @@ import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.etl.StoreTimeoutException;
 import io.fluxion.orchestrator.etl.TransientErrors;
+import io.fluxion.orchestrator.ledger.Ledger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,14 @@ public class KlkEtl {
     private static final Logger LOG = LoggerFactory.getLogger(KlkEtl.class);
 
     private final FluxionConfig config;
+    private final Ledger ledger;
     private final Clock clock;
     private final String inventoryQuery;
     private final String salesQuery;
 
-    public KlkEtl(FluxionConfig config, Clock clock, String inventoryQuery) {
+    public KlkEtl(FluxionConfig config, Ledger ledger, Clock clock, String inventoryQuery) {
         this.config = config;
+        this.ledger = ledger;
         this.clock = clock;
         this.inventoryQuery = SqlFiles.read(inventoryQuery);
         this.salesQuery = SqlFiles.read(config.etl().salesQuery());
@@ -104,6 +107,8 @@ public class KlkEtl {
             SalesLoad sales = (SalesLoad) load;
             sales.commit();
             rows = sales.rows();
+            // the ledger's coverage (gaps view) follows what DuckDB now holds for (store, date)
+            ledger.storeDayLoaded(item.storeId(), item.date(), rows, sales.total(), clock.instant());
         }
         run(ex).itemSucceeded(item, rows);
         LOG.info("KLK {} {}: {} rows replaced", run(ex).getRoute(), item, rows);

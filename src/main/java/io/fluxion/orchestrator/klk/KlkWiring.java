@@ -28,7 +28,7 @@ public final class KlkWiring {
         registry.bind("klkInventory", new KlkRoute(KlkRoute.INVENTORY, cfg, clock, ledger, writer, window));
         registry.bind("klkSales", new KlkRoute(KlkRoute.SALES, cfg, clock, ledger, writer, window));
         String inventoryQuery = pc.resolveProperty("fluxion.klk.inventory-query").orElse("classpath:sql/inventario.sql");
-        registry.bind("klkEtl", new KlkEtl(cfg, clock.clock(), inventoryQuery));
+        registry.bind("klkEtl", new KlkEtl(cfg, ledger, clock.clock(), inventoryQuery));
         registry.bind("klkHttp", new KlkHttp(cfg, clock));
         String retryDelay = pc.resolveProperty("fluxion.klk.retry-delay").orElse("2s");
         pc.addOverrideProperty("fluxion.derived.klk-retry-delay-ms",

@@ -250,6 +250,18 @@ public class Ledger {
                 status, clip(reason), httpStatus, clip(response), storesTotal, storesFailed, rows, clip(detail), ts(now), id);
     }
 
+    /**
+     * Coverage of a (store, date) replaced outside a window run (a KLK sales sync): LOADED with its rows,
+     * so the gaps view covers the KLK stores too. run_id stays null (it names window runs only).
+     */
+    public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, Instant now) {
+        inTransaction(c -> {
+            exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, updated_at)"
+                    + " VALUES (?, ?, 'LOADED', ?, ?, ?)", storeId, Date.valueOf(date), rows, total, ts(now));
+        });
+    }
+
     /** KLK runs still RUNNING (their process died): marked FAILED with the given reason. */
     public int abandonKlkRuns(String reason, Instant now) {
         return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",

@@ -176,6 +176,17 @@ class KlkDirectModeTest {
         }
         assertThat(r.rowsLoaded()).isEqualTo(expected);
         assertSalesMatchTheSource();
+        // the ledger's coverage (gaps view) knows what DuckDB holds for the KLK stores
+        for (String id : KLK) {
+            for (LocalDate d : List.of(YESTERDAY, TODAY)) {
+                assertThat(ledger.storeDays()).filteredOn(x -> x.storeId().equals(id) && x.businessDate().equals(d))
+                        .singleElement().satisfies(x -> {
+                            assertThat(x.status()).isEqualTo("LOADED");
+                            assertThat(x.rows()).isEqualTo(stores.totals(id, d).rows());
+                            assertThat(x.total()).isEqualByComparingTo(stores.totals(id, d).total());
+                        });
+            }
+        }
     }
 
     @Test
