@@ -11,7 +11,9 @@ import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.testing.TcpProxy;
 import io.fluxion.orchestrator.window.RunSummary;
+import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.WindowService;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -59,6 +62,11 @@ class KlkDirectModeTest {
     DuckDbFile duck;
     /** One open connection per store keeps its H2 database open between the per-chunk connections. */
     final List<Connection> keepOpen = new java.util.ArrayList<>();
+    /** The legacy store is reached through a proxy, so a test can make the window's first attempt fail. */
+    TcpProxy proxy;
+    /** When set, the window's wait for a retry blocks on it (the run stays active), then moves the clock on. */
+    volatile CountDownLatch gate;
+    final CountDownLatch sleeping = new CountDownLatch(1);
 
     @BeforeAll
     void start() throws Exception {
@@ -77,13 +85,23 @@ class KlkDirectModeTest {
         Map<String, Integer> klkPorts = new LinkedHashMap<>();
         KLK.forEach(id -> klkPorts.put(id, stores.port()));
         p.putAll(stores.storeProperties(klkPorts, "klk"));
-        p.putAll(stores.storeProperties(Map.of("tienda_01", stores.port()), "legacy"));
+        proxy = new TcpProxy(stores.port());
+        p.putAll(stores.storeProperties(Map.of("tienda_01", proxy.port()), "legacy"));
         // small chunks: the 40-product inventory takes two keyset chunks, a day of sales several
         p.put("fluxion.etl.chunk-size", "25");
         p.put("fluxion.klk.timeout", "5m");
         clock = MutableClock.caracas(2026, 11, 24, 10, 0);
         main = FluxionApplication.newMain(p);
         main.bind(FluxionConfiguration.CLOCK, clock);
+        Sleeper sleeper = d -> {
+            CountDownLatch g = gate;
+            if (g != null) {
+                sleeping.countDown();
+                g.await(60, TimeUnit.SECONDS);
+            }
+            clock.advance(d);
+        };
+        main.bind(FluxionConfiguration.SLEEPER, sleeper);
         main.start();
         template = main.getCamelContext().createProducerTemplate();
         ledger = main.getCamelContext().getRegistry().lookupByNameAndType("ledger", Ledger.class);
@@ -97,6 +115,7 @@ class KlkDirectModeTest {
         for (Connection c : keepOpen) {
             c.close();
         }
+        proxy.close();
         stores.close();
     }
 
@@ -255,5 +274,32 @@ class KlkDirectModeTest {
         release.get(10, TimeUnit.SECONDS);
         assertThat(s.status()).isEqualTo("SUCCEEDED");
         assertThat(duck.totals("tienda_01", YESTERDAY)).isEqualTo(stores.totals("tienda_01", YESTERDAY));
+    }
+
+    @Test
+    @Order(7)
+    void whileAWindowRunIsActiveTheSyncIsSkippedAndRecorded() throws Exception {
+        long before = duck.count("SELECT COUNT(*) FROM inventario_raw");
+        // the window's first attempt at tienda_01 fails (connections refused), so the run waits for its retry
+        proxy.refuse(true);
+        gate = new CountDownLatch(1);
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(WindowService.KIND, "manual");
+        headers.put(WindowService.STORES, List.of("tienda_01"));
+        headers.put(WindowService.DATES, List.of(YESTERDAY));
+        CompletableFuture<RunSummary> window = CompletableFuture.supplyAsync(
+                () -> template.requestBodyAndHeaders("direct:window", null, headers, RunSummary.class));
+        assertThat(sleeping.await(60, TimeUnit.SECONDS)).as("the window waits for its retry").isTrue();
+        KlkRunRecord r = fire("klk-inventory");
+        assertThat(r.status()).isEqualTo("SKIPPED");
+        assertThat(r.reason()).containsPattern("window run #\\d+ is active");
+        proxy.refuse(false);
+        gate.countDown();
+        gate = null;
+        RunSummary s = window.get(60, TimeUnit.SECONDS);
+        assertThat(s.status()).isEqualTo("SUCCEEDED");
+        // once the window is over the sync runs again
+        assertThat(fire("klk-inventory").status()).isEqualTo("SUCCEEDED");
+        assertThat(duck.count("SELECT COUNT(*) FROM inventario_raw")).isEqualTo(before);
     }
 }
