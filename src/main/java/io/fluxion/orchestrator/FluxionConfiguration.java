@@ -10,6 +10,7 @@ import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.StoreEtl;
+import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
@@ -100,6 +101,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("windowService", window);
         registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window));
         registry.bind("storeEtl", storeEtl);
+        KlkWiring.bind(context, cfg, windowClock, ledger, writer, window);
         for (StoreConfig s : cfg.stores()) {
             registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class, new SourceDataSource(s, cfg.etl().connectTimeout()));
         }

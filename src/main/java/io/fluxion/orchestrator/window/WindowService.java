@@ -136,8 +136,10 @@ public class WindowService {
         if (skip == null && active != null) {
             skip = "another run holds the DuckDB writer: run #" + active.getId();
         }
-        if (skip == null && writer.holder().isPresent()) {
-            skip = "another writer holds DuckDB: " + writer.holder().get();
+        // a KLK sync holds the writer briefly (bounded by fluxion.klk.timeout): wait for it rather than skip the night
+        Optional<String> holder = skip == null ? writer.awaitHolder(config.klk().timeout()) : Optional.empty();
+        if (holder.isPresent()) {
+            skip = "another writer holds DuckDB: " + holder.get();
         }
         if (skip != null) {
             skip(ex, kind, by, dates.isEmpty() ? plan() : dates, skip, now);
@@ -288,7 +290,7 @@ public class WindowService {
         long step = ledger.stepStarted(run.getId(), "etl", clock.now());
         ex.setProperty("fluxionEtlStep", step);
         try {
-            run.lease(writer.acquire("window run #" + run.getId()));
+            run.lease(writer.acquire("window run #" + run.getId(), config.klk().timeout()));
         } catch (RuntimeException e) {
             ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
             throw e;

@@ -117,7 +117,7 @@ class MissedWindowsTest {
 
     @Test
     void aStartMissedWhileTheAppWasDownRunsWhenItComesBackInsideTheWindow() throws Exception {
-        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20);
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20).ticking();
         Services s = start(clock, null);
 
         String decision = awaitStartup(s);
@@ -134,7 +134,7 @@ class MissedWindowsTest {
 
     @Test
     void aStartAfterTheWindowWaitsForTheNextWindow() throws Exception {
-        MutableClock clock = MutableClock.caracas(2026, 11, 10, 7, 0);
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 7, 0).ticking();
         Services s = start(clock, null);
 
         String decision = awaitStartup(s);
@@ -149,7 +149,7 @@ class MissedWindowsTest {
         props.put("fluxion.window.recovery-days", "7");
         props.put("fluxion.etl.max-attempts", "1");
         // the week before: loaded except 11-04 and 11-06 (never ran) and 11-07 (tienda_02 failed)
-        MutableClock earlier = MutableClock.caracas(2026, 11, 9, 12, 0);
+        MutableClock earlier = MutableClock.caracas(2026, 11, 9, 12, 0).ticking();
         for (LocalDate d : List.of(TODAY.minusDays(8), TODAY.minusDays(7), TODAY.minusDays(5), TODAY.minusDays(2))) {
             assertThat(Apps.runWindow(props, earlier, "--date", d.toString()).exitCode()).isZero();
         }
@@ -159,7 +159,7 @@ class MissedWindowsTest {
         boolean failedDayCompleted = LedgerFile.read(data, l -> l.isCompleted(TODAY.minusDays(3)));
         assertThat(failedDayCompleted).isFalse();
 
-        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20);
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20).ticking();
         Services s = start(clock, null);
         assertThat(awaitStartup(s)).startsWith("catch-up");
 
@@ -187,7 +187,7 @@ class MissedWindowsTest {
 
     @Test
     void aStoreFailingTwiceIsCompletedByItsThirdAttemptFortyMinutesLater() throws Exception {
-        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20);
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20).ticking();
         AtomicInteger waits = new AtomicInteger();
         proxy.refuse(true);
         // the retry wait (fluxion.etl.retry-interval, 20m) moves the clock; the store heals before the 3rd attempt
@@ -218,7 +218,7 @@ class MissedWindowsTest {
     @Test
     void aStoreFailingThreeTimesLeavesTheDateOpenAndTheNextNightRecoversIt() throws Exception {
         props.put("fluxion.window.recovery-days", "1");
-        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20);
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 1, 20).ticking();
         proxy.refuse(true);
         Services s = start(clock, clock::advance);
         assertThat(awaitStartup(s)).startsWith("catch-up");

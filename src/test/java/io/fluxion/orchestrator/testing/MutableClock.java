@@ -6,35 +6,46 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock a test controls: it starts at a chosen instant, ticks with real time (so rates and
- * timeouts still elapse), and jumps forward when the test calls {@link #advance} or {@link #set}.
+ * A clock the test moves by hand. Frozen by default: it reads the same instant until set or advanced.
+ * {@link #ticking()} makes it also advance with real time from there (so rates and timeouts elapse),
+ * while {@link #set} and {@link #advance} still jump.
  */
 public final class MutableClock extends Clock {
-    private final AtomicReference<Duration> offset;
+    private volatile Instant base;
+    private volatile long baseNanos = System.nanoTime();
+    private volatile boolean ticking;
 
     public MutableClock(Instant start) {
-        this.offset = new AtomicReference<>(Duration.between(Instant.now(), start));
+        this.base = start;
     }
 
-    /** A clock reading the given wall time in America/Caracas. */
+    /** A frozen clock at the given wall time in America/Caracas. */
     public static MutableClock caracas(int year, int month, int day, int hour, int minute) {
         return new MutableClock(ZonedDateTime.of(year, month, day, hour, minute, 0, 0, TestClocks.CARACAS).toInstant());
     }
 
-    public void advance(Duration d) {
-        offset.updateAndGet(o -> o.plus(d));
+    /** From now on the clock also moves with real time. */
+    public synchronized MutableClock ticking() {
+        base = instant();
+        baseNanos = System.nanoTime();
+        ticking = true;
+        return this;
     }
 
-    public void set(Instant t) {
-        offset.set(Duration.between(Instant.now(), t));
+    public synchronized void set(Instant t) {
+        base = t;
+        baseNanos = System.nanoTime();
+    }
+
+    public synchronized void advance(Duration d) {
+        set(instant().plus(d));
     }
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset.get());
+        return ticking ? base.plusNanos(System.nanoTime() - baseNanos) : base;
     }
 
     @Override
@@ -44,6 +55,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the application reads instants and applies its own zone");
+        return this;
     }
 }
