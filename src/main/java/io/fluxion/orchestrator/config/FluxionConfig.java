@@ -205,8 +205,10 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         String token = blankToNull(r.str("fluxion.api.token", null));
         String ledgerUrl = r.str("fluxion.ledger.url", null);
         if (ledgerUrl == null || ledgerUrl.isBlank()) {
+            // WRITE_DELAY=0: every commit reaches the file at once, so a killed process loses no ledger
+            // row (with H2's default 500 ms a kill -9 lost the last commits: KillRecoveryIT)
             ledgerUrl = "jdbc:h2:file:" + dataDir.resolve("ledger").toString().replace('\\', '/')
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         } else if (!ledgerUrl.startsWith("jdbc:")) {
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl) + "' is not a JDBC URL");
         }
