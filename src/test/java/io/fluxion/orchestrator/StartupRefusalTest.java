@@ -3,6 +3,8 @@ package io.fluxion.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.testing.Apps;
+import io.fluxion.orchestrator.testing.EcsTestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,21 @@ class StartupRefusalTest {
             assertThat(r.errors()).contains("another Fluxion process").contains("Fluxion service (test)");
             assertThat(tmp.resolve("fluxion.duckdb")).doesNotExist();
             assertThat(tmp.resolve("ledger.mv.db")).doesNotExist();
+        }
+    }
+
+    @Test
+    void anUnwritableDataDirRefusesTheRunBeforeTheBackendIsTouched() throws Exception {
+        // a data dir below a regular file cannot be created, whoever runs the test (root ignores permissions)
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        try (EcsTestServer ecs = EcsTestServer.start("c", "s", 1)) {
+            Map<String, String> p = Apps.base(file.resolve("data"));
+            p.putAll(ecs.properties());
+            Apps.WindowResult r = Apps.runWindowWith(p, Map.of("ecsClient", ecs.client(false)), "--date", "2026-11-20");
+            assertThat(r.exitCode()).isEqualTo(RunWindowCommand.REFUSED);
+            assertThat(r.errors()).contains("data dir").contains(file.resolve("data").toString());
+            assertThat(ecs.calls()).as("the backend was not touched").isEmpty();
+            assertThat(ecs.running()).isEqualTo(1);
         }
     }
 }
