@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator;
 
+import io.fluxion.orchestrator.api.ApiConfiguration;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.camel.main.Main;
@@ -28,6 +29,7 @@ public final class FluxionApplication {
     public static Main newMain(Map<String, String> overrides) {
         Main main = new Main();
         main.configure().addConfiguration(FluxionConfiguration.class);
+        main.configure().addConfiguration(ApiConfiguration.class);
         // an optional operator file beside the jar overrides the packaged defaults
         String extra = System.getenv("FLUXION_CONFIG");
         if (extra == null) {
