@@ -173,7 +173,7 @@ public class HttpApi {
         WindowRun run = window.current().orElse(null);
         m.put("enabled", enabled);
         m.put("is_running", run != null);
-        m.put("next_execution", enabled ? settings.nextStart().toOffsetDateTime().toString() : null);
+        m.put("next_execution", enabled ? Views.ISO.format(settings.nextStart()) : null);
         List<RunRecord> recent = ledger.recentRuns(50);
         RunRecord lastRun = recent.stream().filter(r -> !"SKIPPED".equals(r.status())).findFirst().orElse(null);
         m.put("last_execution", lastRun == null ? null : Views.iso(lastRun.startedAt(), zone()));

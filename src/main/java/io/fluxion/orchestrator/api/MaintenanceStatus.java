@@ -92,7 +92,8 @@ public class MaintenanceStatus {
         m.put("message", maintenance ? MESSAGE_MAINTENANCE + endLabel : MESSAGE_OPERATIONAL);
         m.put("phase", phase);
         m.put("business_date", z.toLocalDate().minusDays(1).toString());
-        m.put("next_window_start", settings.nextStart().toOffsetDateTime().toString());
+        m.put("next_window_start", Views.ISO.format(settings.nextStart()));
+        m.put("server_time", Views.ISO.format(z));
         if (run.isPresent()) {
             WindowRun r = run.get();
             Map<String, Object> p = new LinkedHashMap<>();

@@ -18,8 +18,11 @@ final class Views {
     private Views() {
     }
 
+    /** ISO-8601 with offset, to the second, in the window zone: "2026-11-21T01:30:00-04:00". */
+    static final java.time.format.DateTimeFormatter ISO = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+
     static String iso(Instant i, ZoneId zone) {
-        return i == null ? null : i.atZone(zone).toOffsetDateTime().toString();
+        return i == null ? null : ISO.format(i.atZone(zone));
     }
 
     /**

@@ -213,8 +213,8 @@ class HttpApiTest {
         JsonNode s = r.json();
         assertThat(s.get("enabled").booleanValue()).isTrue();
         assertThat(s.get("is_running").booleanValue()).isFalse();
-        assertThat(s.get("next_execution").textValue()).isEqualTo("2026-11-22T01:00-04:00");
-        assertThat(s.get("last_execution").textValue()).isEqualTo("2026-11-21T01:30-04:00");
+        assertThat(s.get("next_execution").textValue()).isEqualTo("2026-11-22T01:00:00-04:00");
+        assertThat(s.get("last_execution").textValue()).isEqualTo("2026-11-21T01:30:00-04:00");
         assertThat(s.get("pending_retries").intValue()).isZero();
         assertThat(s.get("current_run").isNull()).isTrue();
         JsonNode d = s.get("daily_summary");
@@ -326,7 +326,7 @@ class HttpApiTest {
         assertThat(next.getMinute()).isEqualTo(30);
 
         JsonNode s = app.get("/api/etl/scheduler/status").json();
-        assertThat(s.get("next_execution").textValue()).isEqualTo("2026-11-22T02:30-04:00");
+        assertThat(s.get("next_execution").textValue()).isEqualTo("2026-11-22T02:30:00-04:00");
         assertThat(s.get("config").get("retry_interval_minutes").intValue()).isEqualTo(15);
         assertThat(status().get("maintenance_window").textValue()).isEqualTo("2:30 AM - 6:00 AM");
 
