@@ -37,7 +37,36 @@ public final class FluxionApplication {
         }
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true"
                 + (extra == null || extra.isBlank() ? "" : ",file:" + extra));
+        // camel-main does not take camel.server.* / camel.management.* from the environment when
+        // application.properties sets them: apply CAMEL_SERVER_PORT & co. here (a -D still wins)
+        camelEnvironmentOverrides(System.getenv()).forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * Environment overrides (SPEC 7: upper case, '.' and '-' as '_') of the {@code camel.*} keys that
+     * application.properties sets, unless the same key is a JVM system property.
+     */
+    static Map<String, String> camelEnvironmentOverrides(Map<String, String> env) {
+        java.util.Properties defaults = new java.util.Properties();
+        try (java.io.InputStream in = FluxionApplication.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : defaults.stringPropertyNames()) {
+            if (!key.startsWith("camel.") || System.getProperty(key) != null) {
+                continue;
+            }
+            String value = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            if (value != null) {
+                out.put(key, value);
+            }
+        }
+        return out;
     }
 }
