@@ -68,7 +68,8 @@ class HttpApiTest {
         // the night of 2026-11-20 -> 21, before the window
         clock = MutableClock.caracas(2026, 11, 21, 0, 30);
         sleeper = new GateSleeper(clock);
-        app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock, FluxionConfiguration.SLEEPER, sleeper));
+        app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock, FluxionConfiguration.SLEEPER, sleeper,
+                "testScheduledRoute", new TestRoute()));
     }
 
     @AfterAll
@@ -79,6 +80,36 @@ class HttpApiTest {
         }
         proxy.close();
         stores.close();
+    }
+
+    /** A KLK-like route as the KLK beans expose themselves: the scheduler status shows its block. */
+    static final class TestRoute implements ScheduledRoute {
+        volatile boolean enabled = true;
+
+        @Override
+        public String name() {
+            return "klk-test";
+        }
+
+        @Override
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        @Override
+        public void setEnabled(boolean e) {
+            enabled = e;
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("enabled", enabled);
+            m.put("is_running", false);
+            m.put("next_execution", "2026-11-21T07:00:00-04:00");
+            m.put("last_execution", null);
+            return m;
+        }
     }
 
     static JsonNode status() {
@@ -228,7 +259,8 @@ class HttpApiTest {
         }
         assertThat(d.get("rows").longValue()).isEqualTo(rows);
         assertThat(d.get("downtime_seconds").longValue()).isEqualTo(30 * 60); // 01:30 -> 02:00 on the test clock
-        assertThat(s.get("klk_routes").isObject()).isTrue();
+        assertThat(s.get("klk_routes").get("klk-test").get("enabled").booleanValue()).isTrue();
+        assertThat(s.get("klk_routes").get("klk-test").get("next_execution").textValue()).isEqualTo("2026-11-21T07:00:00-04:00");
         assertThat(s.get("config").get("hour").intValue()).isEqualTo(1);
         assertThat(s.get("config").get("max_retries").intValue()).isEqualTo(2);
     }
