@@ -11,11 +11,12 @@ import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.StoreEtl;
+import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.Sleeper;
+import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
-import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -30,9 +31,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 
 /**
  * Wires the beans of the application from the validated configuration, before the routes load.
@@ -88,7 +87,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         Ledger ledger = new Ledger(ledgerPool);
         ledger.migrate();
 
-        BackendControl backend = backend(cfg, registry, clock);
+        BackendControl backend = backend(cfg, context, clock);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
         Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
         WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer,
@@ -101,7 +100,9 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind("duckDbWriter", writer);
         registry.bind("windowService", window);
+        registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window));
         registry.bind("storeEtl", storeEtl);
+        KlkWiring.bind(context, cfg, windowClock, ledger, writer, window);
         for (StoreConfig s : cfg.stores()) {
             registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class, new SourceDataSource(s, cfg.etl().connectTimeout()));
         }
@@ -120,21 +121,24 @@ public class FluxionConfiguration implements CamelConfiguration {
         pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));
     }
 
-    private static BackendControl backend(FluxionConfig cfg, Registry registry, Clock clock) {
+    private static BackendControl backend(FluxionConfig cfg, CamelContext context, Clock clock) throws Exception {
+        Registry registry = context.getRegistry();
         FluxionConfig.Backend b = cfg.backend();
         return switch (b.mode()) {
             case FluxionConfig.Backend.ECS -> {
                 EcsClient ecs = registry.lookupByNameAndType("ecsClient", EcsClient.class);
                 if (ecs == null) {
-                    EcsClientBuilder builder = EcsClient.builder();
-                    if (b.region() != null) {
-                        builder.region(Region.of(b.region()));
-                    }
-                    if (b.endpoint() != null) {
-                        builder.endpointOverride(URI.create(b.endpoint()));
-                    }
-                    ecs = builder.build();
+                    EcsClient built = EcsBackendControl.newClient(b);
+                    ecs = built;
                     registry.bind("ecsClient", EcsClient.class, ecs);
+                    // built here, closed here (after the routes, so the window's final start has run);
+                    // a client a caller bound is the caller's to close
+                    context.addService(new ServiceSupport() {
+                        @Override
+                        protected void doStop() {
+                            built.close();
+                        }
+                    }, true, true);
                 }
                 yield new EcsBackendControl(ecs, b, clock);
             }

@@ -61,7 +61,7 @@ public final class RunWindowCommand {
         props.put("camel.management.enabled", "false");
         // no schedule in a one-shot: the Quartz scheduler never starts, so no trigger can fire
         props.put("camel.component.quartz.autoStartScheduler", "false");
-        props.put("camel.main.routesExcludePattern", "**/http-api.camel.yaml,**/klk.camel.yaml");
+        props.put("camel.main.routesExcludePattern", "**/http-api.camel.yaml,**/klk.camel.yaml,**/startup-recovery.camel.yaml");
         Main main = FluxionApplication.newMain(props);
         try {
             // bound before init: FluxionConfiguration looks them up when it wires the beans

@@ -15,6 +15,14 @@ public interface BackendControl {
     /** Scales the backend back to its desired count and waits until it runs; throws {@link BackendException} when it does not come back in time. */
     void start();
 
+    /**
+     * What the last {@link #stop()} or {@link #start()} had to overcome (e.g. "2 transient ECS errors
+     * retried, last: ThrottlingException ..."), for the ledger's step detail; empty when nothing.
+     */
+    default String lastStepNote() {
+        return "";
+    }
+
     /** Current desired and running counts, for the status API and health; never throws. */
     BackendState describe();
 

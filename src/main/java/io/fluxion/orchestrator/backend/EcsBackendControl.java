@@ -2,27 +2,52 @@ package io.fluxion.orchestrator.backend;
 
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsClientBuilder;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
  * Mode {@code ecs}: scales the backend service through the AWS SDK {@link EcsClient} (the one
  * camel-aws2-ecs brings; that component only offers cluster operations) and polls
- * {@code DescribeServices} until the running count reaches the target, within a timeout.
+ * {@code DescribeServices} until the running count reaches the target.
+ *
+ * <p>Each step has one deadline: {@code fluxion.backend.stop-timeout} (or {@code start-timeout}) from
+ * the moment the step starts, covering the {@code UpdateService} call and every poll. Transient ECS
+ * errors (throttling, 5xx, I/O) of either call are tried again with exponential backoff, starting at
+ * {@code fluxion.backend.poll-interval} and doubling up to {@link #MAX_BACKOFF}, never sleeping past the
+ * deadline; other errors (service or cluster not found, access denied, bad parameter) fail the step at
+ * once. Each call may also be retried inside the SDK by its own retry strategy (standard mode: at most 3
+ * attempts, jittered backoff); with the client of {@link #newClient} a call in progress ends at most
+ * {@link #CALL_TIMEOUT} after the deadline.
  */
 public class EcsBackendControl implements BackendControl {
+    /** The longest wait between two tries of a call that failed with a transient error. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Longest one ECS call may take in the client built by {@link #newClient}, the SDK's own retries included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest one HTTP attempt of such a call may take. */
+    public static final Duration CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(EcsBackendControl.class);
     private final EcsClient ecs;
     private final FluxionConfig.Backend cfg;
     private final Clock clock;
+    private int transientErrors;
+    private String lastTransientError;
 
     public EcsBackendControl(EcsClient ecs, FluxionConfig.Backend cfg, Clock clock) {
         this.ecs = ecs;
@@ -37,14 +62,34 @@ public class EcsBackendControl implements BackendControl {
 
     @Override
     public void stop() {
-        scale(0);
-        waitFor("drain (runningCount == 0)", n -> n == 0, cfg.stopTimeout());
+        resetNote();
+        Instant deadline = clock.instant().plus(cfg.stopTimeout());
+        scale(0, deadline, cfg.stopTimeout());
+        waitFor("did not drain (runningCount == 0)", n -> n == 0, deadline, cfg.stopTimeout());
     }
 
     @Override
     public void start() {
-        scale(cfg.desiredCount());
-        waitFor("start (runningCount >= " + cfg.desiredCount() + ")", n -> n >= cfg.desiredCount(), cfg.startTimeout());
+        resetNote();
+        Instant deadline = clock.instant().plus(cfg.startTimeout());
+        scale(cfg.desiredCount(), deadline, cfg.startTimeout());
+        waitFor("did not come back (runningCount >= " + cfg.desiredCount() + ")", n -> n >= cfg.desiredCount(),
+                deadline, cfg.startTimeout());
+    }
+
+    @Override
+    public synchronized String lastStepNote() {
+        return transientErrors == 0 ? "" : transientErrors + " transient ECS error(s) retried, last: " + lastTransientError;
+    }
+
+    private synchronized void resetNote() {
+        transientErrors = 0;
+        lastTransientError = null;
+    }
+
+    private synchronized void noteTransient(String error) {
+        transientErrors++;
+        lastTransientError = error;
     }
 
     @Override
@@ -57,12 +102,44 @@ public class EcsBackendControl implements BackendControl {
         }
     }
 
-    private void scale(int desired) {
+    /** "ECS service S in cluster C": every reason names the service, so an alert says which backend is down. */
+    private String name() {
+        return "ECS service " + cfg.service() + " in cluster " + cfg.cluster();
+    }
+
+    private void scale(int desired, Instant deadline, Duration timeout) {
         LOG.info("ECS UpdateService cluster={} service={} desiredCount={}", cfg.cluster(), cfg.service(), desired);
-        try {
-            ecs.updateService(b -> b.cluster(cfg.cluster()).service(cfg.service()).desiredCount(desired));
-        } catch (SdkException e) {
-            throw new BackendException("ECS UpdateService desiredCount=" + desired + " failed: " + e.getMessage(), e);
+        String what = "UpdateService desiredCount=" + desired;
+        withRetries(what, deadline, timeout, () -> ecs.updateService(
+                b -> b.cluster(cfg.cluster()).service(cfg.service()).desiredCount(desired)));
+    }
+
+    /**
+     * Runs one ECS call, trying it again after a transient error with exponential backoff until the
+     * deadline; throws {@link BackendException} naming the service and the last error.
+     */
+    private <T> T withRetries(String what, Instant deadline, Duration timeout, Supplier<T> call) {
+        Duration backoff = initialBackoff();
+        int tries = 0;
+        while (true) {
+            tries++;
+            try {
+                return call.get();
+            } catch (SdkException e) {
+                String error = describe(e);
+                if (!isTransient(e)) {
+                    throw new BackendException(name() + ": " + what + " failed: " + error, e);
+                }
+                noteTransient(error);
+                Instant now = clock.instant();
+                if (!now.isBefore(deadline)) {
+                    throw new BackendException(name() + ": " + what + " still failing after " + tries + " tries within "
+                            + Durations.format(timeout) + ": " + error, e);
+                }
+                LOG.warn("ECS {} failed (try {}), again in {}: {}", what, tries, Durations.format(backoff), error);
+                sleep(min(backoff, Duration.between(now, deadline)));
+                backoff = next(backoff);
+            }
         }
     }
 
@@ -70,36 +147,106 @@ public class EcsBackendControl implements BackendControl {
         DescribeServicesResponse r = ecs.describeServices(b -> b.cluster(cfg.cluster()).services(cfg.service()));
         if (r.services().isEmpty()) {
             String why = r.failures().isEmpty() ? "not found" : r.failures().get(0).reason();
-            throw new BackendException("ECS service " + cfg.service() + " in cluster " + cfg.cluster() + ": " + why);
+            throw new BackendException(name() + ": DescribeServices: " + why);
         }
         return r.services().get(0);
     }
 
-    private void waitFor(String what, IntPredicate done, Duration timeout) {
-        Instant deadline = clock.instant().plus(timeout);
+    private void waitFor(String what, IntPredicate done, Instant deadline, Duration timeout) {
         Integer last = null;
         String lastError = null;
+        Duration backoff = initialBackoff();
+        int polls = 0;
         while (true) {
+            Duration pause = cfg.pollInterval();
+            polls++;
             try {
                 Service s = service();
                 last = s.runningCount();
                 lastError = null;
+                backoff = initialBackoff();
                 LOG.info("ECS DescribeServices service={} desired={} running={} pending={}", cfg.service(),
                         s.desiredCount(), s.runningCount(), s.pendingCount());
                 if (done.test(s.runningCount())) {
                     return;
                 }
-            } catch (SdkException | BackendException e) {
-                // throttling and 5xx were already retried by the SDK; keep polling until the deadline
-                lastError = e.getMessage();
-                LOG.warn("ECS DescribeServices failed while waiting for {}: {}", what, lastError);
+            } catch (SdkException e) {
+                if (!isTransient(e)) {
+                    throw new BackendException(name() + ": DescribeServices failed: " + describe(e), e);
+                }
+                lastError = describe(e);
+                noteTransient(lastError);
+                pause = backoff;
+                backoff = next(backoff);
+                LOG.warn("ECS DescribeServices failed while waiting (poll {}), again in {}: {}", polls,
+                        Durations.format(pause), lastError);
             }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new BackendException("backend did not " + what + " within " + Durations.format(timeout)
-                        + " (last runningCount=" + last + (lastError == null ? "" : ", last error: " + lastError) + ")");
+            Instant now = clock.instant();
+            if (!now.isBefore(deadline)) {
+                throw new BackendException(name() + " " + what + " within " + Durations.format(timeout)
+                        + " (" + polls + " polls, last runningCount=" + last
+                        + (lastError == null ? "" : ", last error: " + lastError) + ")");
             }
-            sleep(cfg.pollInterval());
+            sleep(min(pause, Duration.between(now, deadline)));
         }
+    }
+
+    /**
+     * Throttling, 5xx and network errors (I/O, call timeouts) may pass; anything else will not: a
+     * missing service or cluster, access denied, a bad parameter, no credentials.
+     */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof AwsServiceException ase) {
+            return ase.isThrottlingException() || ase.statusCode() >= 500 || ase.statusCode() == 429;
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || e.retryable()) {
+            return true;
+        }
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client of mode {@code ecs} when none is bound: region and endpoint from the configuration,
+     * credentials from the SDK's default chain (environment, profile, task role), the SDK's standard
+     * retries (3 attempts per call), and each call bounded by {@link #CALL_TIMEOUT} whatever the network does.
+     */
+    public static EcsClient newClient(FluxionConfig.Backend b) {
+        EcsClientBuilder builder = EcsClient.builder()
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT).apiCallAttemptTimeout(CALL_ATTEMPT_TIMEOUT));
+        if (b.region() != null) {
+            builder.region(Region.of(b.region()));
+        }
+        if (b.endpoint() != null) {
+            builder.endpointOverride(URI.create(b.endpoint()));
+        }
+        return builder.build();
+    }
+
+    private static String describe(SdkException e) {
+        if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
+            return ase.awsErrorDetails().errorCode() + " (HTTP " + ase.statusCode() + "): "
+                    + ase.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
+    }
+
+    private Duration initialBackoff() {
+        Duration d = cfg.pollInterval();
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    private static Duration next(Duration d) {
+        Duration twice = d.multipliedBy(2);
+        return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(Duration d) {

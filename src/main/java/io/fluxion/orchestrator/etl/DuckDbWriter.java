@@ -8,11 +8,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
@@ -54,11 +56,57 @@ public class DuckDbWriter {
      * @throws DuckDbLockedException   when another process holds the file
      */
     public synchronized Lease acquire(String owner) {
+        return take(owner, false);
+    }
+
+    /**
+     * Takes a <em>brief</em> lease (a KLK sync, bounded by its own timeout): a writer that finds it
+     * held may wait for it with {@link #awaitHolder(Duration)} or {@link #acquire(String, Duration)}
+     * instead of giving up at once.
+     */
+    public synchronized Lease acquireBrief(String owner) {
+        return take(owner, true);
+    }
+
+    /**
+     * Like {@link #acquire(String)}, but when a brief lease holds the writer, waits up to {@code wait}
+     * for it to be given back first. A long lease (another window run) is refused at once.
+     */
+    public synchronized Lease acquire(String owner, Duration wait) {
+        awaitHolder(wait);
+        return take(owner, false);
+    }
+
+    /**
+     * Who holds the lease after waiting up to {@code wait} for a brief holder to give it back; a long
+     * holder is answered at once. Empty when the writer is free.
+     */
+    public synchronized Optional<String> awaitHolder(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        if (current != null && current.brief) {
+            LOG.info("DuckDB writer held by {}: waiting up to {} ms for it", current.owner, wait.toMillis());
+        }
+        while (current != null && current.brief) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return holder();
+    }
+
+    private Lease take(String owner, boolean brief) {
         if (current != null) {
             throw new WriterBusyException(current.owner);
         }
         DuckDBConnection conn = open();
-        current = new Lease(owner, conn, clock.instant());
+        current = new Lease(owner, conn, clock.instant(), brief);
         LOG.info("DuckDB writer lease taken by {} ({})", owner, path);
         return current;
     }
@@ -67,7 +115,9 @@ public class DuckDbWriter {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new LoadException("cannot create the folder of the DuckDB file " + path + ": " + e.getMessage(), e);
+            // the exception's type says why (FileAlreadyExistsException: a file is in the way; AccessDenied...)
+            throw new LoadException("cannot create the folder of the DuckDB file " + path + ": "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         try {
             DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
@@ -96,6 +146,7 @@ public class DuckDbWriter {
     private synchronized void release(Lease lease) {
         if (current == lease) {
             current = null;
+            notifyAll();
         }
     }
 
@@ -104,11 +155,13 @@ public class DuckDbWriter {
         private final String owner;
         private final DuckDBConnection conn;
         private final Instant since;
+        private final boolean brief;
         private final List<Connection> children = new ArrayList<>();
         private boolean closed;
 
-        private Lease(String owner, DuckDBConnection conn, Instant since) {
+        private Lease(String owner, DuckDBConnection conn, Instant since, boolean brief) {
             this.owner = owner;
+            this.brief = brief;
             this.conn = conn;
             this.since = since;
         }

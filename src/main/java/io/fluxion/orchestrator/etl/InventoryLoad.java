@@ -18,6 +18,7 @@ public class InventoryLoad {
     private final LocalDateTime extractedAt;
     private final Runnable onClose;
     private long rows;
+    private String lastCode = "";
     private boolean done;
 
     InventoryLoad(DuckDBConnection conn, String storeId, LocalDateTime extractedAt, Runnable onClose) {
@@ -42,6 +43,7 @@ public class InventoryLoad {
             return 0;
         }
         String[] keys = Columns.resolve(chunk.get(0), SOURCE_COLUMNS);
+        String last = lastCode;
         try {
             DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inventario_raw");
             try {
@@ -53,6 +55,7 @@ public class InventoryLoad {
                         a.appendNull();
                     } else {
                         a.append(code.toString());
+                        last = code.toString();
                     }
                     Object desc = row.get(keys[1]);
                     if (desc == null) {
@@ -77,7 +80,13 @@ public class InventoryLoad {
             throw new LoadException("DuckDB append failed for the inventory of " + storeId + ": " + e.getMessage(), e);
         }
         rows += chunk.size();
+        lastCode = last;
         return chunk.size();
+    }
+
+    /** The keyset key of the next chunk: the last codigo_producto appended ("" before the first chunk). */
+    public String lastCode() {
+        return lastCode;
     }
 
     public void commit() {

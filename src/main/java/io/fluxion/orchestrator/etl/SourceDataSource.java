@@ -31,10 +31,12 @@ public class SourceDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         Properties p = new Properties();
-        if (store.user() != null) {
+        // credentials written in the URL itself win (some drivers refuse them twice)
+        String url = store.url().toLowerCase(java.util.Locale.ROOT);
+        if (store.user() != null && !url.contains(";user=") && !url.contains(";username=")) {
             p.setProperty("user", store.user());
         }
-        if (store.password() != null) {
+        if (store.password() != null && !url.contains(";password=")) {
             p.setProperty("password", store.password());
         }
         if (store.url().startsWith("jdbc:sqlserver:")) {

@@ -100,6 +100,11 @@ public class Ledger {
         return l;
     }
 
+    /** Runs started at or after the given instant, newest first. */
+    public List<RunRecord> runsSince(Instant from) {
+        return runs("WHERE started_at >= ?", 1000, ts(from));
+    }
+
     private List<RunRecord> runs(String where, int limit, Object... args) {
         return queryList("SELECT id, kind, requested_by, business_dates, store_ids, status, reason, backend_mode,"
                 + " backend_state, started_at, ended_at, backend_stopped_at, backend_started_at, stores_total,"
@@ -225,6 +230,76 @@ public class Ledger {
         queryList("SELECT business_date, status FROM business_day WHERE business_date BETWEEN ? AND ? ORDER BY business_date",
                 rs -> out.put(rs.getDate(1).toLocalDate(), rs.getString(2)), Date.valueOf(from), Date.valueOf(to));
         return out;
+    }
+
+    // ---- KLK syncs ------------------------------------------------------------------------------
+
+    /** A KLK run that starts now (status RUNNING). */
+    public long klkRunStarted(String route, String mode, String triggerKind, Instant scheduledAt, Instant now) {
+        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, started_at)"
+                + " VALUES (?, ?, ?, ?, 'RUNNING', ?)", route, mode, triggerKind, ts(scheduledAt), ts(now));
+    }
+
+    /** A trigger that did not run: SKIPPED (window, writer busy, already running) or DROPPED (too old). */
+    public long klkRunNotStarted(String route, String mode, String triggerKind, Instant scheduledAt, String status,
+                                 String reason, Instant now) {
+        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, reason, started_at, ended_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", route, mode, triggerKind, ts(scheduledAt), status, clip(reason),
+                ts(now), ts(now));
+    }
+
+    public void klkRunFinished(long id, String status, String reason, Integer httpStatus, String response,
+                               Integer storesTotal, Integer storesFailed, Long rows, String detail, Instant now) {
+        update("UPDATE klk_run SET status = ?, reason = ?, http_status = ?, response = ?, stores_total = ?,"
+                        + " stores_failed = ?, rows_loaded = ?, detail = ?, ended_at = ? WHERE id = ?",
+                status, clip(reason), httpStatus, clip(response), storesTotal, storesFailed, rows, clip(detail), ts(now), id);
+    }
+
+    /**
+     * Coverage of a (store, date) replaced outside a window run (a KLK sales sync): LOADED with its rows,
+     * so the gaps view covers the KLK stores too. run_id stays null (it names window runs only).
+     */
+    public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, Instant now) {
+        inTransaction(c -> {
+            exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, updated_at)"
+                    + " VALUES (?, ?, 'LOADED', ?, ?, ?)", storeId, Date.valueOf(date), rows, total, ts(now));
+        });
+    }
+
+    /** KLK runs still RUNNING (their process died): marked FAILED with the given reason. */
+    public int abandonKlkRuns(String reason, Instant now) {
+        return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",
+                reason, ts(now));
+    }
+
+    /** The newest KLK runs of one route (klk-inventory, klk-sales) first; every route when route is null. */
+    public List<KlkRunRecord> recentKlkRuns(String route, int limit) {
+        String where = route == null ? "" : " WHERE route = ?";
+        Object[] args = route == null ? new Object[0] : new Object[] {route};
+        return queryList("SELECT id, route, mode, trigger_kind, scheduled_at, status, reason, http_status, response,"
+                + " stores_total, stores_failed, rows_loaded, detail, started_at, ended_at FROM klk_run" + where
+                + " ORDER BY id DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", rs -> new KlkRunRecord(
+                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6),
+                rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), (Integer) rs.getObject(10),
+                (Integer) rs.getObject(11), (Long) rs.getObject(12), rs.getString(13), instant(rs, 14),
+                instant(rs, 15)), args);
+    }
+
+    /** The newest KLK run of a route with one of the given statuses. */
+    public Optional<KlkRunRecord> lastKlkRun(String route, String... statuses) {
+        String in = String.join(",", java.util.Collections.nCopies(statuses.length, "?"));
+        Object[] args = new Object[statuses.length + 1];
+        args[0] = route;
+        System.arraycopy(statuses, 0, args, 1, statuses.length);
+        List<KlkRunRecord> l = queryList("SELECT id, route, mode, trigger_kind, scheduled_at, status, reason, http_status,"
+                + " response, stores_total, stores_failed, rows_loaded, detail, started_at, ended_at FROM klk_run"
+                + " WHERE route = ? AND status IN (" + in + ") ORDER BY id DESC FETCH FIRST 1 ROWS ONLY",
+                rs -> new KlkRunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
+                        rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9),
+                        (Integer) rs.getObject(10), (Integer) rs.getObject(11), (Long) rs.getObject(12),
+                        rs.getString(13), instant(rs, 14), instant(rs, 15)), args);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
     // ---- settings -------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ public class WindowService {
     public static final String SETTING_MAX_ATTEMPTS = "etl.max-attempts";
     public static final String SETTING_RETRY_INTERVAL_MINUTES = "etl.retry-interval-minutes";
     public static final String RETRY_ITEMS = "fluxionRetryItems";
+    /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
+    public static final String RESUME_ITEMS = "FluxionResumeItems";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
@@ -113,8 +115,16 @@ public class WindowService {
         List<LocalDate> dates;
         List<WorkItem> items;
         if (planned) {
-            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet
-            items = pendingItems(plan(), stores);
+            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet;
+            // a recovery run first of all resumes what the interrupted run had not loaded
+            @SuppressWarnings("unchecked")
+            List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
+            Set<WorkItem> all = new java.util.LinkedHashSet<>(resume == null ? List.of() : resume);
+            if (isEnabled()) {
+                all.addAll(pendingItems(plan(), stores));
+            }
+            items = all.stream().sorted(java.util.Comparator.comparing(WorkItem::date)
+                    .thenComparing(w -> storeOrder(w.storeId()))).toList();
             dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
         } else {
             // an operator's explicit order: every requested (store, date) is (re)loaded
@@ -140,8 +150,10 @@ public class WindowService {
         if (skip == null && active != null) {
             skip = "another run holds the DuckDB writer: run #" + active.getId();
         }
-        if (skip == null && writer.holder().isPresent()) {
-            skip = "another writer holds DuckDB: " + writer.holder().get();
+        // a KLK sync holds the writer briefly (bounded by fluxion.klk.timeout): wait for it rather than skip the night
+        Optional<String> holder = skip == null ? writer.awaitHolder(config.klk().timeout()) : Optional.empty();
+        if (holder.isPresent()) {
+            skip = "another writer holds DuckDB: " + holder.get();
         }
         if (skip != null) {
             skip(ex, kind, by, dates.isEmpty() ? plan() : dates, skip, now);
@@ -226,6 +238,22 @@ public class WindowService {
         return windowEnd.isBefore(max) ? windowEnd : max;
     }
 
+    /** Position of a store in the configuration, so work items keep the configured store order. */
+    private int storeOrder(String storeId) {
+        List<StoreConfig> all = config.stores();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id().equals(storeId)) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
+    public List<WorkItem> pendingPlan() {
+        return pendingItems(plan(), config.windowStores());
+    }
+
     private StoreConfig knownStore(String id) {
         StoreConfig s = config.store(id);
         if (s == null || !s.enabled()) {
@@ -263,7 +291,7 @@ public class WindowService {
         Instant now = clock.now();
         run.backendStoppedAt(now);
         ledger.backendState(run.getId(), "STOPPED", now);
-        ledger.stepEnded(step, "OK", "backend stopped (" + backend.mode() + ")", now);
+        ledger.stepEnded(step, "OK", "backend stopped (" + backend.mode() + ")" + note(), now);
         LOG.info("Window run #{}: backend stopped ({})", run.getId(), backend.mode());
     }
 
@@ -276,7 +304,7 @@ public class WindowService {
         long step = ledger.stepStarted(run.getId(), "etl", clock.now());
         ex.setProperty("fluxionEtlStep", step);
         try {
-            run.lease(writer.acquire("window run #" + run.getId()));
+            run.lease(writer.acquire("window run #" + run.getId(), config.klk().timeout()));
         } catch (RuntimeException e) {
             ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
             throw e;
@@ -384,7 +412,7 @@ public class WindowService {
             Instant now = clock.now();
             run.backendStartedAt(now);
             ledger.backendState(run.getId(), "STARTED", now);
-            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")", now);
+            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")" + note(), now);
             LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
         } catch (RuntimeException e) {
             String reason = "ALERT backend did not come back: " + Secrets.scrub(e.getMessage(), config.secrets());
@@ -445,6 +473,12 @@ public class WindowService {
                     && windowStores.contains(r.storeId())).count();
             ledger.businessDay(d, loaded == windowStores.size(), run.getId(), windowStores.size(), (int) loaded, now);
         }
+    }
+
+    /** "; 2 transient ECS error(s) retried, last: ..." after a backend step that had to retry, else "". */
+    private String note() {
+        String n = backend.lastStepNote();
+        return n == null || n.isEmpty() ? "" : "; " + Secrets.scrub(n, config.secrets());
     }
 
     private static WindowRun run(Exchange ex) {

@@ -59,6 +59,8 @@ class HttpApiTest {
         ports.put("tienda_02", proxy.port());
         ports.put("tienda_03", stores.port());
         Map<String, String> props = Apps.base(tmp.resolve("data"));
+        // no 30-minute KLK sync may take the DuckDB writer while a test triggers a window
+        props.put("fluxion.klk.enabled", "false");
         props.putAll(stores.storeProperties(ports, "legacy"));
         props.put("fluxion.etl.chunk-size", "250");
         props.put("fluxion.etl.redeliveries", "0");
@@ -260,6 +262,9 @@ class HttpApiTest {
         assertThat(d.get("rows").longValue()).isEqualTo(rows);
         assertThat(d.get("downtime_seconds").longValue()).isEqualTo(30 * 60); // 01:30 -> 02:00 on the test clock
         assertThat(s.get("klk_routes").get("klk-test").get("enabled").booleanValue()).isTrue();
+        // the real KLK routes' beans (ScheduledRoute) have their block too
+        assertThat(s.get("klk_routes").has("klk-inventory")).as(s.toString()).isTrue();
+        assertThat(s.get("klk_routes").has("klk-sales")).isTrue();
         assertThat(s.get("klk_routes").get("klk-test").get("next_execution").textValue()).isEqualTo("2026-11-21T07:00:00-04:00");
         assertThat(s.get("config").get("hour").intValue()).isEqualTo(1);
         assertThat(s.get("config").get("max_retries").intValue()).isEqualTo(2);

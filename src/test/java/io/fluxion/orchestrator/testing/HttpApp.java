@@ -45,6 +45,14 @@ public final class HttpApp implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("app did not start: " + e.getMessage(), e);
         }
+        // the start-up recovery looks at the clock once, 0.5 s after the start: let it decide before
+        // a test moves the clock (else it could run a missed window late in the middle of the test)
+        io.fluxion.orchestrator.window.StartupRecovery recovery = main.getCamelContext().getRegistry()
+                .lookupByNameAndType("startupRecovery", io.fluxion.orchestrator.window.StartupRecovery.class);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (recovery != null && recovery.decision() == null && System.nanoTime() < until) {
+            sleep(20);
+        }
         return new HttpApp(main, port);
     }
 

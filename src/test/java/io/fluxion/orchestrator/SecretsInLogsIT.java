@@ -1,0 +1,146 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxion.orchestrator.testing.LedgerFile;
+import io.fluxion.orchestrator.testing.StoreServer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar, configured with source passwords (a shared one in the environment, one in a
+ * store's JDBC URL, a wrong one that makes the driver fail) and an API token, runs a window and then
+ * the service; neither its log files nor its console hold any of the secrets.
+ */
+class SecretsInLogsIT {
+    static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
+    static final LocalDate D = LocalDate.of(2026, 11, 20);
+    static final String SHARED_PASSWORD = "Pw-shared-8841";
+    static final String URL_PASSWORD = "Pw-inurl-5531";
+    static final String WRONG_PASSWORD = "Pw-wrong-7719";
+    static final String TOKEN = "Tok-api-6620-fluxion";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void noPasswordNorTokenReachesTheLogs() throws Exception {
+        Path logs = work.resolve("logs");
+        try (StoreServer stores = StoreServer.start(work.resolve("stores"))) {
+            for (String id : List.of("tienda_01", "tienda_02", "tienda_03")) {
+                stores.createStore(id, false, D, D);
+            }
+            createUser(stores.url("tienda_01"), "etl", SHARED_PASSWORD);
+            createUser(stores.url("tienda_02"), "etl2", URL_PASSWORD);
+            createUser(stores.url("tienda_03"), "etl", SHARED_PASSWORD);
+
+            List<String> props = new ArrayList<>(List.of(
+                    "-Dfluxion.log-dir=" + logs,
+                    "-Dfluxion.data-dir=" + work.resolve("data"),
+                    "-Dfluxion.demo.enabled=false",
+                    "-Dfluxion.etl.max-attempts=1",
+                    "-Dfluxion.etl.redelivery-delay=50ms",
+                    "-Dfluxion.source.user=etl",
+                    "-Dfluxion.stores.tienda_01.url=" + stores.url("tienda_01"),
+                    // a password inside the URL (SQL Server style property)
+                    "-Dfluxion.stores.tienda_02.url=" + stores.url("tienda_02") + ";USER=etl2;PASSWORD=" + URL_PASSWORD,
+                    "-Dfluxion.stores.tienda_03.url=" + stores.url("tienda_03"),
+                    // a store whose own password is wrong: the driver's error is logged
+                    "-Dfluxion.stores.tienda_03.password=" + WRONG_PASSWORD));
+            Map<String, String> env = Map.of("FLUXION_SOURCE_PASSWORD", SHARED_PASSWORD, "FLUXION_API_TOKEN", TOKEN);
+
+            List<String> window = new ArrayList<>(props);
+            window.addAll(List.of("-jar", JAR.toString(), "run-window", "--date", D.toString()));
+            Run r = java(window, env, 120, null);
+            // tienda_03's password is wrong: the window fails for that store alone
+            assertThat(r.exit).as(r.output).isEqualTo(1);
+            assertThat(r.output).contains("3 total, 2 succeeded, 1 failed").contains("tienda_03");
+
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            List<String> service = new ArrayList<>(props);
+            service.addAll(List.of("-Dcamel.server.port=" + port, "-jar", JAR.toString()));
+            Run s = java(service, env, 120, "(fluxion) started");
+            String console = r.output + s.output;
+
+            String files = readAll(logs);
+            assertThat(files).contains("Configuration:").contains("tienda_03").contains("Window run");
+            assertThat(Files.readString(logs.resolve("fluxion-errors.log"))).contains("tienda_03");
+            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN)) {
+                assertThat(files).as("log files").doesNotContain(secret);
+                assertThat(console).as("console").doesNotContain(secret);
+            }
+            // the ledger's recorded errors (shown by the API) keep no secret either
+            String recorded = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(10).stream()
+                    .flatMap(run -> l.attempts(run.id()).stream()).map(a -> String.valueOf(a.error()))
+                    .reduce("", String::concat));
+            assertThat(recorded).contains("Wrong user name or password");
+            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN)) {
+                assertThat(recorded).doesNotContain(secret);
+            }
+        }
+    }
+
+    private static void createUser(String url, String user, String password) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE USER IF NOT EXISTS " + user + " PASSWORD '" + password + "' ADMIN");
+        }
+    }
+
+    private static String readAll(Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                sb.append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
+        return sb.toString();
+    }
+
+    private record Run(int exit, String output, String outputFile) {
+    }
+
+    /** Runs java with the arguments; with {@code until}, stops the process once its output shows that text. */
+    private Run java(List<String> args, Map<String, String> env, int timeoutSeconds, String until) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(args);
+        Path out = Files.createTempFile(work, "java", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        try {
+            if (until != null) {
+                while (!Files.readString(out).contains(until)) {
+                    assertThat(p.isAlive()).as(Files.readString(out)).isTrue();
+                    assertThat(System.nanoTime()).as("waiting for '" + until + "'").isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+                p.destroy();
+            }
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new AssertionError("java did not end: " + Files.readString(out));
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), out.toString());
+    }
+}

@@ -1,0 +1,68 @@
+package io.fluxion.orchestrator.testing;
+
+import io.fluxion.orchestrator.FluxionApplication;
+import io.fluxion.orchestrator.ledger.Ledger;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/** The real application in service mode (schedules, start-up recovery) inside the test JVM. */
+public final class Services implements AutoCloseable {
+    private final Main main;
+
+    private Services(Main main) {
+        this.main = main;
+    }
+
+    /**
+     * Starts the service with the given properties and beans (bound before the configuration runs,
+     * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener unless the
+     * properties enable one.
+     */
+    public static Services start(Map<String, String> overrides, Map<String, Object> beans) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        props.put("camel.server.enabled", "false");
+        props.put("fluxion.klk.enabled", "false");
+        props.putAll(overrides);
+        Main main = FluxionApplication.newMain(props);
+        beans.forEach(main::bind);
+        main.start();
+        return new Services(main);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        T b = context().getRegistry().lookupByNameAndType(name, type);
+        if (b == null) {
+            throw new IllegalStateException("no bean " + name);
+        }
+        return b;
+    }
+
+    public Ledger ledger() {
+        return bean("ledger", Ledger.class);
+    }
+
+    /** Waits (polling) until the condition holds; fails with the message after the timeout. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+        main.shutdown();
+    }
+}
