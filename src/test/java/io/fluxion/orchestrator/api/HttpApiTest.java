@@ -297,7 +297,7 @@ class HttpApiTest {
 
     @Test
     @Order(8)
-    void anAdHocSyncOfOneStoreAndTheGapsFromTheLedger() {
+    void anAdHocSyncOfOneStoreAndTheGapsFromTheLedger() throws Exception {
         HttpApp.Resp r = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": \"tienda_01\", \"fecha_inicio\": \""
                 + D.minusDays(2) + "\", \"fecha_fin\": \"" + D.minusDays(1) + "\"}", TOKEN);
         assertThat(r.status()).as(r.text()).isEqualTo(202);
@@ -326,6 +326,14 @@ class HttpApiTest {
         assertThat(t2.get("missing_ranges").get(0).get("hasta").textValue()).isEqualTo(D.minusDays(1).toString());
         assertThat(t2.get("missing_ranges").get(0).get("dias").intValue()).isEqualTo(2);
         assertThat(g.get("summary").get("con_gaps").intValue()).isEqualTo(2);
+
+        // the backend (another process) holds the DuckDB file during the day: the gaps come from the ledger
+        try (io.fluxion.orchestrator.testing.DuckDbHolder holder = io.fluxion.orchestrator.testing.DuckDbHolder.start(
+                tmp.resolve("data").resolve("fluxion.duckdb"))) {
+            HttpApp.Resp held = app.get("/api/ventas/gaps");
+            assertThat(held.status()).isEqualTo(200);
+            assertThat(store(held.json(), "tienda_01").get("rows").longValue()).isEqualTo(t1.get("rows").longValue());
+        }
 
         // a day later nobody has loaded D+1: one day behind
         clock.setCaracas(2026, 11, 22, 12, 0);
