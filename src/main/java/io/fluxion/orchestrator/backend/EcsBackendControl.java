@@ -133,7 +133,8 @@ public class EcsBackendControl implements BackendControl {
                 noteTransient(error);
                 Instant now = clock.instant();
                 if (!now.isBefore(deadline)) {
-                    throw new BackendException(name() + ": " + what + " still failing after " + tries + " tries within "
+                    throw new BackendException(name() + ": " + what + " still failing after " + tries
+                            + (tries == 1 ? " try" : " tries") + " within "
                             + Durations.format(timeout) + ": " + error, e);
                 }
                 LOG.warn("ECS {} failed (try {}), again in {}: {}", what, tries, Durations.format(backoff), error);

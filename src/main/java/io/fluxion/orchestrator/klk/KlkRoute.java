@@ -94,6 +94,11 @@ public class KlkRoute implements ScheduledRoute {
         return name + ".enabled";
     }
 
+    /** Where to send a manual trigger (no scheduledFireTime header): {@code direct:klk-inventory} or {@code direct:klk-sales}. */
+    public String endpoint() {
+        return "direct:" + name;
+    }
+
     public String mode() {
         return config.klk().mode();
     }

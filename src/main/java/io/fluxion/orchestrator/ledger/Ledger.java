@@ -277,13 +277,8 @@ public class Ledger {
     public List<KlkRunRecord> recentKlkRuns(String route, int limit) {
         String where = route == null ? "" : " WHERE route = ?";
         Object[] args = route == null ? new Object[0] : new Object[] {route};
-        return queryList("SELECT id, route, mode, trigger_kind, scheduled_at, status, reason, http_status, response,"
-                + " stores_total, stores_failed, rows_loaded, detail, started_at, ended_at FROM klk_run" + where
-                + " ORDER BY id DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", rs -> new KlkRunRecord(
-                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), rs.getString(6),
-                rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), (Integer) rs.getObject(10),
-                (Integer) rs.getObject(11), (Long) rs.getObject(12), rs.getString(13), instant(rs, 14),
-                instant(rs, 15)), args);
+        return queryList(KLK_SELECT + where + " ORDER BY id DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                Ledger::klkRun, args);
     }
 
     /** The newest KLK run of a route with one of the given statuses. */
@@ -292,14 +287,18 @@ public class Ledger {
         Object[] args = new Object[statuses.length + 1];
         args[0] = route;
         System.arraycopy(statuses, 0, args, 1, statuses.length);
-        List<KlkRunRecord> l = queryList("SELECT id, route, mode, trigger_kind, scheduled_at, status, reason, http_status,"
-                + " response, stores_total, stores_failed, rows_loaded, detail, started_at, ended_at FROM klk_run"
-                + " WHERE route = ? AND status IN (" + in + ") ORDER BY id DESC FETCH FIRST 1 ROWS ONLY",
-                rs -> new KlkRunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
-                        rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9),
-                        (Integer) rs.getObject(10), (Integer) rs.getObject(11), (Long) rs.getObject(12),
-                        rs.getString(13), instant(rs, 14), instant(rs, 15)), args);
+        List<KlkRunRecord> l = queryList(KLK_SELECT + " WHERE route = ? AND status IN (" + in + ")"
+                + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", Ledger::klkRun, args);
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    private static final String KLK_SELECT = "SELECT id, route, mode, trigger_kind, scheduled_at, status, reason,"
+            + " http_status, response, stores_total, stores_failed, rows_loaded, detail, started_at, ended_at FROM klk_run";
+
+    private static KlkRunRecord klkRun(ResultSet rs) throws SQLException {
+        return new KlkRunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
+                rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), (Integer) rs.getObject(10),
+                (Integer) rs.getObject(11), (Long) rs.getObject(12), rs.getString(13), instant(rs, 14), instant(rs, 15));
     }
 
     // ---- settings -------------------------------------------------------------------------------

@@ -186,6 +186,30 @@ class KlkBackendModeTest {
     }
 
     @Test
+    void anAnswerSlowerThanTheTimeoutIsRetried() throws Exception {
+        Path dir = Files.createTempDirectory("klk-timeout");
+        Map<String, String> p = props(dir.resolve("data"));
+        p.put("fluxion.klk.timeout", "500ms");
+        Main other = FluxionApplication.newMain(p);
+        other.bind(FluxionConfiguration.CLOCK, clock);
+        other.start();
+        CountDownLatch hold = new CountDownLatch(1);
+        backend.hold.set(hold);
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = other.getCamelContext().createProducerTemplate().requestBodyAndHeader(
+                    "direct:klk-inventory", null, KlkRoute.SCHEDULED_FIRE_TIME, Date.from(clock.instant()), Map.class);
+            assertThat(body.get("status")).isEqualTo("SUCCEEDED");
+            // the first POST got no answer within fluxion.klk.timeout; the retry was answered
+            assertThat(backend.requests).hasSize(2);
+        } finally {
+            hold.countDown();
+            other.stop();
+            other.shutdown();
+        }
+    }
+
+    @Test
     void aTriggerOlderThanMaxAgeIsDroppedNotFiredLate() {
         Date scheduled = Date.from(clock.instant().minus(Duration.ofMinutes(61)));
         @SuppressWarnings("unchecked")

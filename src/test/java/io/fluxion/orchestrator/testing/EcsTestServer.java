@@ -62,6 +62,7 @@ public final class EcsTestServer implements AutoCloseable {
     private int failNext;
     private int failStatus = 500;
     private String faultAction;
+    private Integer faultDesired;
     private boolean neverDrain;
     private boolean neverComeBack;
 
@@ -150,6 +151,13 @@ public final class EcsTestServer implements AutoCloseable {
         failNext = n;
         failStatus = status;
         faultAction = action;
+        faultDesired = null;
+    }
+
+    /** The next {@code n} UpdateService calls that set {@code desiredCount} answer {@code status}; others pass. */
+    public synchronized void failUpdatesTo(int desiredCount, int n, int status) {
+        failNext("UpdateService", n, status);
+        faultDesired = desiredCount;
     }
 
     /** Tasks never stop: after a scale-down the running count stays above zero. */
@@ -220,7 +228,8 @@ public final class EcsTestServer implements AutoCloseable {
                     status = 400;
                     error = "ThrottlingException";
                     body = error(error, "Rate exceeded");
-                } else if (failNext > 0 && (faultAction == null || faultAction.equals(action))) {
+                } else if (failNext > 0 && (faultAction == null || faultAction.equals(action))
+                        && (faultDesired == null || faultDesired.equals(sentDesired))) {
                     failNext--;
                     status = failStatus;
                     error = "ServerException";

@@ -26,6 +26,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean refuse;
     private volatile boolean closed;
 
+    private volatile long slowMillis;
+
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -59,6 +61,11 @@ public final class TcpProxy implements AutoCloseable {
         dropAfterBytes.set(bytes);
     }
 
+    /** Each read from the store towards the client waits this long first: a slow store (0: off). */
+    public void slow(java.time.Duration perRead) {
+        slowMillis = perRead.toMillis();
+    }
+
     /** Cuts every open connection now. */
     public void cutAll() {
         for (Socket s : open) {
@@ -80,8 +87,8 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 long limit = number >= dropFromConnection ? dropAfterBytes.get() : -1;
-                pipe(client, server, -1);
-                pipe(server, client, limit);
+                pipe(client, server, -1, false);
+                pipe(server, client, limit, true);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -90,13 +97,21 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to, long limit) {
+    private void pipe(Socket from, Socket to, long limit, boolean fromStore) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             long total = 0;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (fromStore && slowMillis > 0) {
+                        try {
+                            Thread.sleep(slowMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                     if (limit >= 0 && total + n > limit) {
                         int part = (int) Math.max(0, limit - total);
                         out.write(buf, 0, part);

@@ -91,6 +91,10 @@ class EcsWindowTest {
         props.put("fluxion.backend.start-timeout", "10s");
         // SDK retries off: every call EcsBackendControl makes is one call the server records
         client = ecs.client(false);
+        // the first SDK call of a JVM loads classes for a second or more: not part of any timed step
+        client.describeServices(b -> b.cluster(CLUSTER).services(SERVICE));
+        client.updateService(b -> b.cluster(CLUSTER).service(SERVICE));
+        ecs.clearCalls();
     }
 
     @AfterEach
@@ -256,6 +260,29 @@ class EcsWindowTest {
         assertThat(attempts(run.id())).isEmpty();
         assertThat(steps(run.id())).extracting(StepRecord::step).doesNotContain("etl");
         assertThat(r.output()).contains("did not drain");
+    }
+
+    @Test
+    void anEcsErrorThatLastsTheWholeStopFailsTheRunLeavesDuckDbUntouchedAndRestoresTheBackend() {
+        props.put("fluxion.backend.stop-timeout", "1s");
+        // ECS refuses the scale-down (5xx) for longer than the stop may take; the scale-up works
+        ecs.failUpdatesTo(0, Integer.MAX_VALUE, 500);
+
+        Apps.WindowResult r = runWindow();
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        List<String> calls = ecs.briefs();
+        int up = calls.indexOf("UpdateService(1)");
+        assertThat(up).as("tried again: " + calls).isGreaterThanOrEqualTo(2);
+        assertThat(calls.subList(0, up)).containsOnly("UpdateService!ServerException");
+        assertThat(calls.subList(up, calls.size())).containsExactly("UpdateService(1)", "DescribeServices->1");
+        RunRecord run = lastRun();
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.reason()).contains("backend did not stop: ECS service fluxion-backend in cluster fluxion-cluster: "
+                + "UpdateService desiredCount=0 still failing after " + up + " tries within 1s: ServerException (HTTP 500)");
+        assertBackendRestored(run);
+        assertThat(duck().exists()).isFalse();
+        assertThat(r.output()).contains("UpdateService desiredCount=0 still failing");
     }
 
     @Test
