@@ -107,6 +107,7 @@
     text('run-state', s.is_running ? '● Ejecutando' : '○ Inactivo');
     $('btn-trigger').disabled = s.is_running;
     renderCurrent(s.current_run);
+    renderKlk(s.klk_routes || {});
     var d = s.daily_summary;
     if (d) {
       text('summary-date', '- ' + d.fecha);
@@ -124,6 +125,25 @@
       $('summary-card').dataset.runId = String(d.run_id);
       $('summary-card').dataset.status = d.status;
     }
+  }
+
+  function renderKlk(routes) {
+    var names = Object.keys(routes);
+    var body = $('klk').querySelector('tbody');
+    if (!names.length) {
+      body.innerHTML = '<tr><td colspan="6" class="muted">Sin rutas KLK.</td></tr>';
+      return;
+    }
+    body.innerHTML = names.map(function (n) {
+      var r = routes[n] || {};
+      var outcome = r.last_outcome || r.last_status || r.status || '';
+      if (typeof outcome === 'object') { outcome = JSON.stringify(outcome); }
+      return '<tr data-route="' + esc(n) + '"><td>' + esc(n) + '</td><td>'
+        + (r.is_running ? '● Ejecutando' : (r.enabled ? '✓ Habilitado' : '✗ Deshabilitado')) + '</td><td>'
+        + esc(r.next_execution ? fmtDateTime(r.next_execution) : '–') + '</td><td>' + esc(fmtDateTime(r.last_execution))
+        + '</td><td>' + esc(outcome) + '</td><td><button type="button" class="klk-toggle" data-route="' + esc(n)
+        + '" data-enabled="' + esc(!!r.enabled) + '">' + (r.enabled ? 'Deshabilitar' : 'Habilitar') + '</button></td></tr>';
+    }).join('');
   }
 
   function renderCurrent(run) {
@@ -230,6 +250,12 @@
         fecha_inicio: $('sync-from').value,
         fecha_fin: $('sync-to').value
       });
+    });
+    $('klk').addEventListener('click', function (ev) {
+      var b = ev.target.closest('button.klk-toggle');
+      if (!b) { return; }
+      action('POST', '/api/etl/klk/' + encodeURIComponent(b.dataset.route) + '/'
+        + (b.dataset.enabled === 'true' ? 'disable' : 'enable'), {});
     });
     $('gaps').addEventListener('click', function (ev) {
       var b = ev.target.closest('button.fill-gap');

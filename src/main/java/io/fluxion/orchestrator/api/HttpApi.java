@@ -271,19 +271,48 @@ public class HttpApi {
         respond(ex, 200, settings.apply(new SchedulerSettings.Change(hour, minute, attempts, interval, enabled)));
     }
 
+    /** POST /api/etl/klk/{name}/enable and /disable: a KLK route's own switch (kept in the ledger by the route). */
+    public void klkEnable(Exchange ex) {
+        klkSwitch(ex, true);
+    }
+
+    public void klkDisable(Exchange ex) {
+        klkSwitch(ex, false);
+    }
+
+    private void klkSwitch(Exchange ex, boolean on) {
+        optionalObject(ex);
+        String name = ex.getIn().getHeader("name", String.class);
+        ScheduledRoute route = context.getRegistry().findByType(ScheduledRoute.class).stream()
+                .filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        if (route == null) {
+            List<String> names = context.getRegistry().findByType(ScheduledRoute.class).stream()
+                    .map(ScheduledRoute::name).sorted().toList();
+            throw new ApiException(404, "no scheduled route '" + (name == null ? "" : name.length() > 40
+                    ? name.substring(0, 40) + "..." : name) + "' (" + String.join(", ", names) + ")", "name");
+        }
+        route.setEnabled(on);
+        LOG.info("Scheduled route {} {} through the API", route.name(), on ? "enabled" : "disabled");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", route.name());
+        m.putAll(route.status());
+        m.put("enabled", route.isEnabled());
+        respond(ex, 200, m);
+    }
+
     // ---- ad-hoc windows ----------------------------------------------------------------------------
 
     /** POST /api/etl/sync/ventas {"ubicacion_id": id|null, "fecha_inicio", "fecha_fin"}: an ad-hoc window. */
     public void syncVentas(Exchange ex) {
         JsonNode body = requiredObject(ex);
-        String store = null;
+        List<String> storeList = null;
         LocalDate from = null;
         LocalDate to = null;
         Iterator<Map.Entry<String, JsonNode>> it = body.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             switch (e.getKey()) {
-                case "ubicacion_id" -> store = storeId(e.getValue());
+                case "ubicacion_id" -> storeList = storeIds(e.getValue());
                 case "fecha_inicio" -> from = date("fecha_inicio", e.getValue());
                 case "fecha_fin" -> to = date("fecha_fin", e.getValue());
                 default -> throw ApiException.badRequest(e.getKey(), "unknown field '" + e.getKey()
@@ -307,7 +336,7 @@ public class HttpApi {
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
             dates.add(d);
         }
-        startWindow(ex, dates, store == null ? null : List.of(store), "api POST /api/etl/sync/ventas");
+        startWindow(ex, dates, storeList, "api POST /api/etl/sync/ventas");
     }
 
     /** POST /trigger {"target_date": "YYYY-MM-DD"} (seed 004): the window for that date; default yesterday. */
@@ -592,6 +621,28 @@ public class HttpApi {
             throw ApiException.badRequest(field, "must be between " + min + " and " + max + ", got " + i);
         }
         return i;
+    }
+
+    /** null (every window store), one store id, or a non-empty array of distinct store ids. */
+    private List<String> storeIds(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isArray()) {
+            if (v.isEmpty() || v.size() > 200) {
+                throw ApiException.badRequest("ubicacion_id", "a list of stores must hold 1 to 200 store ids");
+            }
+            List<String> ids = new ArrayList<>();
+            for (JsonNode n : v) {
+                String id = storeId(n == null || n.isNull() ? com.fasterxml.jackson.databind.node.IntNode.valueOf(0) : n);
+                if (ids.contains(id)) {
+                    throw ApiException.badRequest("ubicacion_id", "store '" + id + "' is listed twice");
+                }
+                ids.add(id);
+            }
+            return ids;
+        }
+        return List.of(storeId(v));
     }
 
     private String storeId(JsonNode v) {

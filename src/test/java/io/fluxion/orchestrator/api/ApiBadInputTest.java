@@ -96,6 +96,12 @@ class ApiBadInputTest {
         l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": 5, \"fecha_inicio\": \"2026-11-01\", \"fecha_fin\": \"2026-11-02\"}",
                 "ubicacion_id"));
         l.add(Arguments.of("POST", SYNC, sync("../tienda_01", "2026-11-01", "2026-11-02"), "ubicacion_id"));
+        l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": [], \"fecha_inicio\": \"2026-11-01\", \"fecha_fin\": \"2026-11-02\"}",
+                "ubicacion_id"));
+        l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": [\"tienda_01\", \"tienda_01\"], \"fecha_inicio\": \"2026-11-01\","
+                + " \"fecha_fin\": \"2026-11-02\"}", "ubicacion_id"));
+        l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": [\"tienda_01\", \"tienda_99\"], \"fecha_inicio\": \"2026-11-01\","
+                + " \"fecha_fin\": \"2026-11-02\"}", "ubicacion_id"));
         // bad, reversed, future and too long dates
         l.add(Arguments.of("POST", SYNC, sync("tienda_01", "2026-13-01", "2026-11-02"), "fecha_inicio"));
         l.add(Arguments.of("POST", SYNC, sync("tienda_01", "20261101", "2026-11-02"), "fecha_inicio"));
@@ -182,6 +188,8 @@ class ApiBadInputTest {
                 Arguments.of("PUT", CONFIG, "{\"hour\": 2}"),
                 Arguments.of("POST", SYNC, sync(null, "2026-11-20", "2026-11-20")),
                 Arguments.of("POST", "/trigger", "{\"target_date\": \"2026-11-20\"}"),
+                Arguments.of("POST", "/api/etl/klk/klk-inventory/disable", null),
+                Arguments.of("POST", "/api/etl/klk/klk-sales/enable", null),
                 // auth is checked before the body: a bad body without a token is still a 401
                 Arguments.of("PUT", CONFIG, "{\"hour\": 25}"),
                 Arguments.of("POST", SYNC, "{bad json"));

@@ -403,6 +403,21 @@ class HttpApiTest {
     }
 
     @Test
+    @Order(10)
+    void klkRoutesHaveTheirOwnSwitch() {
+        HttpApp.Resp r = app.send("POST", "/api/etl/klk/klk-test/disable", null, TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().get("enabled").booleanValue()).isFalse();
+        assertThat(app.get("/api/etl/scheduler/status").json().get("klk_routes").get("klk-test").get("enabled")
+                .booleanValue()).isFalse();
+        assertThat(app.send("POST", "/api/etl/klk/klk-test/enable", null, TOKEN).json().get("enabled").booleanValue())
+                .isTrue();
+        HttpApp.Resp unknown = app.send("POST", "/api/etl/klk/nope/enable", null, TOKEN);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("field").textValue()).isEqualTo("name");
+    }
+
+    @Test
     @Order(11)
     void schedulerTriggerRunsYesterdayForEveryStore() {
         HttpApp.Resp r = app.send("POST", "/api/etl/scheduler/trigger", null, TOKEN);
@@ -411,6 +426,15 @@ class HttpApiTest {
         assertThat(r.json().get("stores_total").intValue()).isEqualTo(3);
         app.awaitIdle(Duration.ofSeconds(60));
         assertThat(app.ledger().run(r.json().get("run_id").longValue()).orElseThrow().status()).isEqualTo("SUCCEEDED");
+
+        // a few stores of a date
+        r = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": [\"tienda_02\", \"tienda_03\"], \"fecha_inicio\": \""
+                + D + "\", \"fecha_fin\": \"" + D + "\"}", TOKEN);
+        assertThat(r.status()).as(r.text()).isEqualTo(202);
+        assertThat(r.json().get("stores_total").intValue()).isEqualTo(2);
+        app.awaitIdle(Duration.ofSeconds(60));
+        assertThat(app.ledger().attempts(r.json().get("run_id").longValue())).extracting(AttemptRecord::storeId)
+                .containsExactlyInAnyOrder("tienda_02", "tienda_03");
     }
 
     @Test

@@ -100,6 +100,8 @@ class OperatorPageBrowserTest {
                     assertThat(driver.getTitle()).contains("Fluxion");
                     wait.until(d -> d.findElement(By.id("maint-badge")).getText().equals("Sistema operativo"));
                     wait.until(d -> d.findElements(By.cssSelector("#gaps tbody tr")).size() == 3);
+                    // the KLK routes' blocks, each with its switch
+                    wait.until(d -> d.findElements(By.cssSelector("#klk tbody tr[data-route]")).size() == 2);
 
                     // without a token an action asks for it and nothing starts
                     driver.findElement(By.id("btn-trigger")).click();
