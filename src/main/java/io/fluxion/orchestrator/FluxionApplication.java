@@ -39,8 +39,19 @@ public final class FluxionApplication {
                 + (extra == null || extra.isBlank() ? "" : ",file:" + extra));
         // camel-main does not take camel.server.* / camel.management.* from the environment when
         // application.properties sets them: apply CAMEL_SERVER_PORT & co. here (a -D still wins)
-        camelEnvironmentOverrides(System.getenv()).forEach(main::addOverrideProperty);
+        Map<String, String> env = camelEnvironmentOverrides(System.getenv());
+        env.forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
+        // without the HTTP server the platform-http routes cannot start: leave them out
+        String server = overrides.getOrDefault("camel.server.enabled",
+                System.getProperty("camel.server.enabled", env.get("camel.server.enabled")));
+        if ("false".equalsIgnoreCase(server == null ? null : server.trim())) {
+            String exclude = overrides.get("camel.main.routesExcludePattern");
+            if (exclude == null || !exclude.contains("http-api.camel.yaml")) {
+                main.addOverrideProperty("camel.main.routesExcludePattern",
+                        (exclude == null || exclude.isBlank() ? "" : exclude + ",") + "**/http-api.camel.yaml");
+            }
+        }
         return main;
     }
 

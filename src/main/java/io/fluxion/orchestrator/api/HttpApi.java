@@ -104,8 +104,10 @@ public class HttpApi {
         ApiException api = t instanceof ApiException a ? a : null;
         if (api == null) {
             String msg = t == null ? "unknown error" : Secrets.scrub(String.valueOf(t.getMessage()), config.secrets());
-            LOG.error("HTTP API error on {} {}: {}", ex.getIn().getHeader(Exchange.HTTP_METHOD),
-                    ex.getIn().getHeader(Exchange.HTTP_PATH), msg, t);
+            // the message is scrubbed of secrets; the stack trace (whose messages may not be) only at debug
+            LOG.error("HTTP API error on {} {}: {} ({})", ex.getIn().getHeader(Exchange.HTTP_METHOD),
+                    ex.getIn().getHeader(Exchange.HTTP_PATH), msg, t == null ? "?" : t.getClass().getName());
+            LOG.debug("HTTP API error", t);
             api = new ApiException(500, "internal error: " + msg, null);
         }
         respond(ex, api.status(), api.body());
