@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator;
 
+import io.fluxion.orchestrator.api.SchedulerSettings;
 import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.backend.DryRunBackendControl;
 import io.fluxion.orchestrator.backend.EcsBackendControl;
@@ -110,7 +111,9 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("storeEtlPool", ExecutorService.class, pool);
 
         // values the routes need in another unit than the contract's
-        pc.addOverrideProperty("fluxion.derived.window-cron", cfg.window().cron());
+        // a start time saved through PUT /api/etl/scheduler/config survives a restart
+        pc.addOverrideProperty("fluxion.derived.window-cron", SchedulerSettings.savedStart(ledger)
+                .map(SchedulerSettings::cron).orElse(cfg.window().cron()));
         pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
         pc.addOverrideProperty("fluxion.derived.query-timeout-s", String.valueOf(Math.max(1, cfg.etl().queryTimeout().toSeconds())));

@@ -40,6 +40,9 @@ public class WindowService {
     public static final String STORES = "FluxionStores";
     public static final String REQUESTED_BY = "FluxionRequestedBy";
     public static final String SETTING_ENABLED = "window.enabled";
+    /** Ledger settings changed through PUT /api/etl/scheduler/config (over fluxion.etl.max-attempts / retry-interval). */
+    public static final String SETTING_MAX_ATTEMPTS = "etl.max-attempts";
+    public static final String SETTING_RETRY_INTERVAL_MINUTES = "etl.retry-interval-minutes";
     public static final String RETRY_ITEMS = "fluxionRetryItems";
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
@@ -77,6 +80,17 @@ public class WindowService {
     /** Enabled flag of the scheduled window: the ledger's setting (changed through the API) over the configuration. */
     public boolean isEnabled() {
         return ledger.setting(SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+    }
+
+    /** Attempts per (store, date): the ledger's setting (changed through the API) over the configuration. */
+    public int maxAttempts() {
+        return ledger.setting(SETTING_MAX_ATTEMPTS).map(Integer::parseInt).orElse(config.etl().maxAttempts());
+    }
+
+    /** Wait before a failed store's next attempt: the ledger's setting over the configuration. */
+    public Duration retryInterval() {
+        return ledger.setting(SETTING_RETRY_INTERVAL_MINUTES).map(m -> Duration.ofMinutes(Long.parseLong(m)))
+                .orElse(config.etl().retryInterval());
     }
 
     // ---- step 1: guard --------------------------------------------------------------------------
@@ -315,8 +329,9 @@ public class WindowService {
 
     /** Store loads that failed and may be tried again (attempts left). */
     public List<StoreProgress> retryable(WindowRun run) {
+        int max = maxAttempts();
         return run.progress().stream().filter(p -> p.status() == StoreProgress.Status.FAILED
-                && p.attempts() < config.etl().maxAttempts()).toList();
+                && p.attempts() < max).toList();
     }
 
     /** Pending retries of the active run (for the status API). */
@@ -332,7 +347,7 @@ public class WindowService {
      */
     public void awaitRetry(Exchange ex) throws InterruptedException {
         WindowRun run = run(ex);
-        Duration interval = config.etl().retryInterval();
+        Duration interval = retryInterval();
         Instant due = retryable(run).stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo)
                 .orElse(run.deadline());
         if (due.isAfter(run.deadline())) {
@@ -353,7 +368,7 @@ public class WindowService {
                 .map(run::item).toList();
         for (WorkItem w : items) {
             LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
-                    config.etl().maxAttempts());
+                    maxAttempts());
         }
         ex.setProperty(RETRY_ITEMS, items);
     }

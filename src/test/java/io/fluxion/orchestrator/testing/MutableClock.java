@@ -39,6 +39,11 @@ public final class MutableClock extends Clock {
         baseNanos = System.nanoTime();
     }
 
+    /** Sets the wall time in America/Caracas. */
+    public void setCaracas(int year, int month, int day, int hour, int minute) {
+        set(ZonedDateTime.of(year, month, day, hour, minute, 0, 0, TestClocks.CARACAS).toInstant());
+    }
+
     public synchronized void advance(Duration d) {
         set(instant().plus(d));
     }

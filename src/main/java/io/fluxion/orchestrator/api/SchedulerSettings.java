@@ -1,0 +1,177 @@
+package io.fluxion.orchestrator.api;
+
+import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.WindowService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TimeZone;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler settings an operator changes through {@code PUT /api/etl/scheduler/config}: the
+ * time the nightly run fires, attempts per store and the interval between them. They live in the
+ * ledger (so they survive a restart: {@code FluxionConfiguration} applies the saved start time to
+ * the cron at start), fall back to the configuration, and moving the start reschedules the Quartz
+ * trigger of route {@code nightly-window} at once.
+ */
+public class SchedulerSettings {
+    /** Ledger setting: the window start "HH:mm" (the time the nightly run fires). */
+    public static final String WINDOW_START = "window.start";
+    public static final String WINDOW_ROUTE = "nightly-window";
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerSettings.class);
+
+    private final FluxionConfig config;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final CamelContext context;
+
+    public SchedulerSettings(FluxionConfig config, Ledger ledger, Clock clock, CamelContext context) {
+        this.config = config;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.context = context;
+    }
+
+    /** The window start: the saved setting over {@code fluxion.window.start}. */
+    public LocalTime windowStart() {
+        return savedStart(ledger).orElse(config.window().start());
+    }
+
+    public static java.util.Optional<LocalTime> savedStart(Ledger ledger) {
+        return ledger.setting(WINDOW_START).map(LocalTime::parse);
+    }
+
+    public LocalTime windowEnd() {
+        return config.window().end();
+    }
+
+    public int maxAttempts() {
+        return ledger.setting(WindowService.SETTING_MAX_ATTEMPTS).map(Integer::parseInt)
+                .orElse(config.etl().maxAttempts());
+    }
+
+    public int retryIntervalMinutes() {
+        return ledger.setting(WindowService.SETTING_RETRY_INTERVAL_MINUTES).map(Integer::parseInt)
+                .orElse((int) Math.max(1, config.etl().retryInterval().toMinutes()));
+    }
+
+    public boolean enabled() {
+        return ledger.setting(WindowService.SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+    }
+
+    public void enabled(boolean on) {
+        ledger.setting(WindowService.SETTING_ENABLED, String.valueOf(on), clock.instant());
+    }
+
+    /** "1:00 AM - 6:00 AM" with the effective start. */
+    public String windowLabel() {
+        return FluxionConfig.Window.clock12(windowStart()) + " - " + FluxionConfig.Window.clock12(windowEnd());
+    }
+
+    /** The next time the nightly run fires after now (from the fluxionClock, in the window zone). */
+    public ZonedDateTime nextStart() {
+        ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant(), config.window().zone());
+        ZonedDateTime today = now.toLocalDate().atTime(windowStart()).atZone(config.window().zone());
+        return now.isBefore(today) ? today : today.plusDays(1);
+    }
+
+    public Map<String, Object> view() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        LocalTime start = windowStart();
+        m.put("hour", start.getHour());
+        m.put("minute", start.getMinute());
+        m.put("max_retries", maxAttempts());
+        m.put("max_attempts", maxAttempts());
+        m.put("retry_interval_minutes", retryIntervalMinutes());
+        m.put("enabled", enabled());
+        m.put("window_start", start.toString());
+        m.put("window_end", windowEnd().toString());
+        m.put("maintenance_window", windowLabel());
+        m.put("timezone", config.window().zone().getId());
+        return m;
+    }
+
+    /** A validated change; null fields are left as they are. */
+    public record Change(Integer hour, Integer minute, Integer maxAttempts, Integer retryIntervalMinutes, Boolean enabled) {
+    }
+
+    /** Checks the whole change first (nothing is saved on a 400), then saves it and moves the trigger. */
+    public Map<String, Object> apply(Change c) {
+        LocalTime current = windowStart();
+        LocalTime start = LocalTime.of(c.hour() == null ? current.getHour() : c.hour(),
+                c.minute() == null ? current.getMinute() : c.minute());
+        if (!start.isBefore(windowEnd())) {
+            throw ApiException.badRequest(c.hour() != null ? "hour" : "minute", "the window start " + start
+                    + " must be before the window end " + windowEnd() + " (fluxion.window.end)");
+        }
+        java.time.Instant now = clock.instant();
+        if (c.maxAttempts() != null) {
+            ledger.setting(WindowService.SETTING_MAX_ATTEMPTS, String.valueOf(c.maxAttempts()), now);
+        }
+        if (c.retryIntervalMinutes() != null) {
+            ledger.setting(WindowService.SETTING_RETRY_INTERVAL_MINUTES, String.valueOf(c.retryIntervalMinutes()), now);
+        }
+        if (c.enabled() != null) {
+            enabled(c.enabled());
+        }
+        if (!start.equals(current)) {
+            ledger.setting(WINDOW_START, start.toString(), now);
+            reschedule(start);
+        }
+        LOG.info("Scheduler settings changed: {}", view());
+        return view();
+    }
+
+    /** Quartz cron of a start time. */
+    public static String cron(LocalTime start) {
+        return "0 " + start.getMinute() + " " + start.getHour() + " * * ?";
+    }
+
+    /** Moves the Quartz trigger of the nightly window to the new start (in the window zone). */
+    void reschedule(LocalTime start) {
+        Route route = context.getRoute(WINDOW_ROUTE);
+        if (route == null || !(route.getEndpoint() instanceof QuartzEndpoint q)) {
+            return;
+        }
+        try {
+            Scheduler s = q.getComponent().getScheduler();
+            TriggerKey key = q.getTriggerKey();
+            Trigger old = s == null || key == null ? null : s.getTrigger(key);
+            if (old == null) {
+                return;
+            }
+            String cron = cron(start);
+            TimeZone tz = TimeZone.getTimeZone(config.window().zone());
+            Trigger neu = TriggerBuilder.newTrigger().withIdentity(key).forJob(old.getJobKey())
+                    .usingJobData(new org.quartz.JobDataMap(old.getJobDataMap()))
+                    .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(tz)
+                            .withMisfireHandlingInstructionFireAndProceed())
+                    .startNow().build();
+            neu.getJobDataMap().put("CamelQuartzTriggerCronExpression", cron);
+            neu.getJobDataMap().put("CamelQuartzTriggerCronTimeZone", tz.getID());
+            s.rescheduleJob(key, neu);
+            LOG.info("Nightly window trigger moved to {} {} (next fire {})", start, tz.getID(),
+                    s.getTrigger(key).getNextFireTime());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot move the nightly window trigger: " + e.getMessage(), e);
+        }
+    }
+
+    Duration retryInterval() {
+        return Duration.ofMinutes(retryIntervalMinutes());
+    }
+}

@@ -1,0 +1,161 @@
+package io.fluxion.orchestrator.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fluxion.orchestrator.FluxionApplication;
+import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.WindowService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/** The real application (same main, routes and properties as the jar) listening on a free port, and an HTTP client for it. */
+public final class HttpApp implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Main main;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpApp(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    /** Starts the service with the given properties and beans bound before init (clock, sleeper). */
+    public static HttpApp start(Map<String, String> props, Map<String, Object> beans) {
+        int port = freePort();
+        Map<String, String> p = new HashMap<>(props);
+        p.put("camel.server.port", String.valueOf(port));
+        Main main = FluxionApplication.newMain(p);
+        beans.forEach(main::bind);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("app did not start: " + e.getMessage(), e);
+        }
+        // the start-up recovery looks at the clock once, 0.5 s after the start: let it decide before
+        // a test moves the clock (else it could run a missed window late in the middle of the test)
+        io.fluxion.orchestrator.window.StartupRecovery recovery = main.getCamelContext().getRegistry()
+                .lookupByNameAndType("startupRecovery", io.fluxion.orchestrator.window.StartupRecovery.class);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (recovery != null && recovery.decision() == null && System.nanoTime() < until) {
+            sleep(20);
+        }
+        return new HttpApp(main, port);
+    }
+
+    public static HttpApp start(Map<String, String> props, Clock clock) {
+        return start(props, Map.of(FluxionConfiguration.CLOCK, clock));
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Ledger ledger() {
+        return context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
+    }
+
+    public WindowService window() {
+        return context().getRegistry().lookupByNameAndType("windowService", WindowService.class);
+    }
+
+    /** One HTTP answer: status, body text (and JSON when it parses), headers. */
+    public record Resp(int status, String text, JsonNode json, HttpResponse<String> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Resp get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base() + path)).GET());
+    }
+
+    public Resp send(String method, String path, String body, String token) {
+        return send(method, path, body, token, Map.of());
+    }
+
+    public Resp send(String method, String path, String body, String token, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    private Resp send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            JsonNode json = null;
+            try {
+                json = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            } catch (IOException ignored) {
+                // not JSON (the page)
+            }
+            return new Resp(r.statusCode(), r.body(), json, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until no window run is active. */
+    public void awaitIdle(Duration max) {
+        long until = System.nanoTime() + max.toNanos();
+        while (window().current().isPresent()) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("window still running after " + max);
+            }
+            sleep(20);
+        }
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+            main.shutdown();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
