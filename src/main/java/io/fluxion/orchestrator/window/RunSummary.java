@@ -33,7 +33,13 @@ public record RunSummary(long runId, String kind, String status, String reason, 
         sb.append('\n');
         sb.append("  business dates: ").append(dates).append('\n');
         sb.append("  stores: ").append(total).append(" total, ").append(storesSucceeded).append(" succeeded, ")
-                .append(storesFailed).append(" failed; rows loaded: ").append(rows).append('\n');
+                .append(storesFailed).append(" failed");
+        long notStarted = lines.stream().filter(l -> "PENDING".equals(l.status())).count();
+        if (notStarted > 0) {
+            // the run stopped before these stores started (backend did not drain, DuckDB locked, ...)
+            sb.append(" (").append(notStarted).append(" of them never started)");
+        }
+        sb.append("; rows loaded: ").append(rows).append('\n');
         sb.append("  duration: ").append(Durations.format(duration)).append(", backend downtime: ")
                 .append(downtime == null ? "none" : Durations.format(downtime)).append('\n');
         for (Line l : lines) {
