@@ -86,6 +86,8 @@ public class FluxionConfiguration implements CamelConfiguration {
         }, true, true);
         Ledger ledger = new Ledger(ledgerPool);
         ledger.migrate();
+        // a start time saved through PUT /api/etl/scheduler/config survives a restart
+        SchedulerSettings.savedStart(ledger).ifPresent(windowClock::moveStart);
 
         BackendControl backend = backend(cfg, context, clock);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
@@ -111,9 +113,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("storeEtlPool", ExecutorService.class, pool);
 
         // values the routes need in another unit than the contract's
-        // a start time saved through PUT /api/etl/scheduler/config survives a restart
-        pc.addOverrideProperty("fluxion.derived.window-cron", SchedulerSettings.savedStart(ledger)
-                .map(SchedulerSettings::cron).orElse(cfg.window().cron()));
+        pc.addOverrideProperty("fluxion.derived.window-cron", windowClock.window().cron());
         pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
         pc.addOverrideProperty("fluxion.derived.query-timeout-s", String.valueOf(Math.max(1, cfg.etl().queryTimeout().toSeconds())));

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.api;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,6 +132,10 @@ public class SchedulerSettings {
         if (!start.equals(current)) {
             ledger.setting(WINDOW_START, start.toString(), now);
             reschedule(start);
+            WindowClock windowClock = context.getRegistry().lookupByNameAndType("windowClock", WindowClock.class);
+            if (windowClock != null) {
+                windowClock.moveStart(start);
+            }
         }
         LOG.info("Scheduler settings changed: {}", view());
         return view();

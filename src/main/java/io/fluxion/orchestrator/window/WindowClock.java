@@ -13,7 +13,7 @@ import java.time.ZonedDateTime;
  */
 public class WindowClock {
     private final Clock clock;
-    private final FluxionConfig.Window window;
+    private volatile FluxionConfig.Window window;
 
     public WindowClock(Clock clock, FluxionConfig.Window window) {
         this.clock = clock;
@@ -26,6 +26,15 @@ public class WindowClock {
 
     public FluxionConfig.Window window() {
         return window;
+    }
+
+    /**
+     * Moves the window start (an operator's saved setting, PUT /api/etl/scheduler/config), so that the
+     * window hours, deadlines, start-up recovery and the KLK skip follow the Quartz trigger.
+     */
+    public void moveStart(java.time.LocalTime start) {
+        FluxionConfig.Window w = window;
+        window = new FluxionConfig.Window(w.zone(), start, w.end(), w.enabled(), w.systems(), w.recoveryDays());
     }
 
     public Instant now() {

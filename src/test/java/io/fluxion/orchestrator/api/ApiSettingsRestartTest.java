@@ -8,8 +8,10 @@ import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.window.WindowClock;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -47,6 +49,9 @@ class ApiSettingsRestartTest {
                 HttpApp.Resp r = app.send("PUT", "/api/etl/scheduler/config", "{\"hour\": 3, \"minute\": 15,"
                         + " \"max_retries\": 5, \"retry_interval_minutes\": 7, \"enabled\": false}", TOKEN);
                 assertThat(r.status()).as(r.text()).isEqualTo(200);
+                // the window hours (deadline, start-up recovery, KLK skip) follow the trigger at once
+                assertThat(app.context().getRegistry().lookupByNameAndType("windowClock", WindowClock.class)
+                        .window().start()).isEqualTo(LocalTime.of(3, 15));
             }
 
             // restarted without a token
@@ -57,6 +62,8 @@ class ApiSettingsRestartTest {
                 assertThat(cfg.get("max_retries").intValue()).isEqualTo(5);
                 assertThat(cfg.get("retry_interval_minutes").intValue()).isEqualTo(7);
                 assertThat(cfg.get("enabled").booleanValue()).isFalse();
+                assertThat(app.context().getRegistry().lookupByNameAndType("windowClock", WindowClock.class)
+                        .window().start()).isEqualTo(LocalTime.of(3, 15));
                 assertThat(app.window().maxAttempts()).isEqualTo(5);
                 assertThat(app.window().retryInterval()).hasMinutes(7);
                 assertThat(app.window().isEnabled()).isFalse();
