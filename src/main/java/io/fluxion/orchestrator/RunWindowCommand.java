@@ -2,6 +2,7 @@ package io.fluxion.orchestrator;
 
 import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.window.RunSummary;
+import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowService;
 import java.io.PrintStream;
 import java.time.LocalDate;
@@ -68,6 +69,14 @@ public final class RunWindowCommand {
             beans.forEach(main::bind);
             main.start();
             CamelContext ctx = main.getCamelContext();
+            // runs a dead process left open are closed first (this window stops and starts the backend itself)
+            StartupRecovery recovery = ctx.getRegistry().lookupByNameAndType("startupRecovery", StartupRecovery.class);
+            StartupRecovery.Interrupted interrupted = recovery.closeOpenRuns(java.time.Instant.now(
+                    ctx.getRegistry().lookupByNameAndType(FluxionConfiguration.CLOCK, java.time.Clock.class)));
+            if (!interrupted.closed().isEmpty()) {
+                out.println("run-window: closed run(s) " + interrupted.closed() + " left open by a process that died"
+                        + (interrupted.resume().isEmpty() ? "" : "; not committed then: " + interrupted.resume()));
+            }
             Map<String, Object> headers = new HashMap<>();
             headers.put(WindowService.KIND, "cli");
             headers.put(WindowService.REQUESTED_BY, "run-window" + (date == null ? "" : " --date " + date));

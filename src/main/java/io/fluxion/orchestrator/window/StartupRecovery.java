@@ -66,6 +66,45 @@ public class StartupRecovery {
         boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowService.isPlanned(r.kind())
                 && !"SKIPPED".equals(r.status()) && !"RUNNING".equals(r.status()));
 
+        Interrupted interrupted = closeOpenRuns(now);
+        boolean backendMayBeDown = interrupted.backendMayBeDown();
+        List<WorkItem> resume = interrupted.resume();
+        List<String> closed = interrupted.closed();
+
+        Instant deadline = window.deadline("recovery", now);
+        boolean inWindow = clock.inWindowHours(now) && now.isBefore(deadline);
+        if (backendMayBeDown && inWindow && !resume.isEmpty()) {
+            decision = "resume: recovery window for " + resume.size() + " store load(s) of interrupted run(s) "
+                    + closed + " plus tonight's plan";
+            ex.getIn().setHeader(WindowService.KIND, "recovery");
+            ex.getIn().setHeader(WindowService.REQUESTED_BY, "start-up recovery of " + String.join(",", closed));
+            ex.getIn().setHeader(WindowService.RESUME_ITEMS, resume);
+        } else if (backendMayBeDown) {
+            decision = "backend started: interrupted run(s) " + closed + (inWindow ? " had nothing left to load"
+                    : " and the window is over; the missing dates go to the next window");
+            startBackendNow(closed, now);
+        } else if (inWindow && !ranTonight && window.isEnabled() && !window.pendingPlan().isEmpty()) {
+            decision = "catch-up: tonight's window start (" + clock.windowStart(clock.today()).toLocalTime()
+                    + ") was missed; running it now";
+            ex.getIn().setHeader(WindowService.KIND, "catch-up");
+            ex.getIn().setHeader(WindowService.REQUESTED_BY, "start-up catch-up");
+        } else {
+            decision = "nothing to do" + (closed.isEmpty() ? "" : " (closed " + closed + ")")
+                    + (clock.inWindowHours(now) ? "" : "; next window at " + clock.nextWindowStart());
+        }
+        LOG.info("Start-up recovery: {}", decision);
+    }
+
+    /** What closing the runs a dead process left open found. */
+    public record Interrupted(List<String> closed, boolean backendMayBeDown, List<WorkItem> resume) {
+    }
+
+    /**
+     * Closes the runs a dead process left RUNNING (also called by {@code run-window}, which then runs its own
+     * window with its own stop and start of the backend): FAILED with the phase they were in, their
+     * unfinished attempts failed. Says whether the backend may be down and which (store, date) to resume.
+     */
+    public Interrupted closeOpenRuns(Instant now) {
         boolean backendMayBeDown = false;
         Set<WorkItem> resume = new LinkedHashSet<>();
         List<String> closed = new ArrayList<>();
@@ -109,28 +148,7 @@ public class StartupRecovery {
                     + " not committed: {}", r.id(), r.kind(), r.backendState(), loaded.size(), total, notLoaded);
         }
 
-        Instant deadline = window.deadline("recovery", now);
-        boolean inWindow = clock.inWindowHours(now) && now.isBefore(deadline);
-        if (backendMayBeDown && inWindow && !resume.isEmpty()) {
-            decision = "resume: recovery window for " + resume.size() + " store load(s) of interrupted run(s) "
-                    + closed + " plus tonight's plan";
-            ex.getIn().setHeader(WindowService.KIND, "recovery");
-            ex.getIn().setHeader(WindowService.REQUESTED_BY, "start-up recovery of " + String.join(",", closed));
-            ex.getIn().setHeader(WindowService.RESUME_ITEMS, List.copyOf(resume));
-        } else if (backendMayBeDown) {
-            decision = "backend started: interrupted run(s) " + closed + (inWindow ? " had nothing left to load"
-                    : " and the window is over; the missing dates go to the next window");
-            startBackendNow(closed, now);
-        } else if (inWindow && !ranTonight && window.isEnabled() && !window.pendingPlan().isEmpty()) {
-            decision = "catch-up: tonight's window start (" + clock.windowStart(clock.today()).toLocalTime()
-                    + ") was missed; running it now";
-            ex.getIn().setHeader(WindowService.KIND, "catch-up");
-            ex.getIn().setHeader(WindowService.REQUESTED_BY, "start-up catch-up");
-        } else {
-            decision = "nothing to do" + (closed.isEmpty() ? "" : " (closed " + closed + ")")
-                    + (clock.inWindowHours(now) ? "" : "; next window at " + clock.nextWindowStart());
-        }
-        LOG.info("Start-up recovery: {}", decision);
+        return new Interrupted(closed, backendMayBeDown, List.copyOf(resume));
     }
 
     /** Outside the window (or nothing left to load): start the backend now, recorded as a recovery run. */

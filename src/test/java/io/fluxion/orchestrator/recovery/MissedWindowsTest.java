@@ -257,4 +257,32 @@ class MissedWindowsTest {
         }
         assertThat(duck.totals("tienda_02", before).rows()).isZero();
     }
+
+    @Test
+    void runWindowClosesTheRunsADeadProcessLeftOpenBeforeItsOwnWindow() {
+        // what a process killed in the middle of tienda_02 leaves in the ledger
+        java.time.Instant t = ZonedDateTime.of(TODAY.atTime(1, 5), TestClocks.CARACAS).toInstant();
+        long dead = LedgerFile.read(data, l -> {
+            l.migrate();
+            long id = l.startRun("scheduled", "scheduled", List.of(YESTERDAY), STORES, "none", t);
+            l.backendState(id, "STOPPED", t);
+            long a1 = l.attemptStarted(id, "tienda_01", YESTERDAY, 1, t);
+            l.attemptSucceeded(a1, id, "tienda_01", YESTERDAY, 10, java.math.BigDecimal.TEN, t);
+            l.attemptStarted(id, "tienda_02", YESTERDAY, 1, t);
+            return id;
+        });
+
+        Apps.WindowResult r = Apps.runWindow(props, MutableClock.caracas(2026, 11, 10, 9, 0).ticking(),
+                "--date", YESTERDAY.toString());
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).contains("closed run(s) [#" + dead + "] left open by a process that died")
+                .contains("tienda_02 " + YESTERDAY).contains("tienda_03 " + YESTERDAY);
+        RunRecord closed = LedgerFile.read(data, l -> l.run(dead).orElseThrow());
+        assertThat(closed.status()).isEqualTo("FAILED");
+        assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend STOPPED)");
+        List<AttemptRecord> attempts = LedgerFile.read(data, l -> l.attempts(dead));
+        assertThat(attempts).extracting(AttemptRecord::status).containsExactly("SUCCEEDED", "FAILED");
+        assertDuckDbHoldsTheSource(List.of(YESTERDAY));
+    }
 }
