@@ -67,6 +67,7 @@ class MissedWindowsTest {
         props = Apps.base(data);
         props.putAll(stores.storeProperties(ports, "legacy"));
         props.put("fluxion.window.recovery-days", "0");
+        props.put("fluxion.klk.enabled", "false");
     }
 
     @AfterEach

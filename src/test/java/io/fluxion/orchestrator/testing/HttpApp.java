@@ -2,7 +2,6 @@ package io.fluxion.orchestrator.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fluxion.orchestrator.FluxionApplication;
 import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowService;
@@ -19,17 +18,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 
 /** The real application (same main, routes and properties as the jar) listening on a free port, and an HTTP client for it. */
 public final class HttpApp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Main main;
+    private final Services app;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpApp(Main main, int port) {
-        this.main = main;
+    private HttpApp(Services app, int port) {
+        this.app = app;
         this.port = port;
     }
 
@@ -37,23 +35,9 @@ public final class HttpApp implements AutoCloseable {
     public static HttpApp start(Map<String, String> props, Map<String, Object> beans) {
         int port = freePort();
         Map<String, String> p = new HashMap<>(props);
+        p.put("camel.server.enabled", "true");
         p.put("camel.server.port", String.valueOf(port));
-        Main main = FluxionApplication.newMain(p);
-        beans.forEach(main::bind);
-        try {
-            main.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("app did not start: " + e.getMessage(), e);
-        }
-        // the start-up recovery looks at the clock once, 0.5 s after the start: let it decide before
-        // a test moves the clock (else it could run a missed window late in the middle of the test)
-        io.fluxion.orchestrator.window.StartupRecovery recovery = main.getCamelContext().getRegistry()
-                .lookupByNameAndType("startupRecovery", io.fluxion.orchestrator.window.StartupRecovery.class);
-        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (recovery != null && recovery.decision() == null && System.nanoTime() < until) {
-            sleep(20);
-        }
-        return new HttpApp(main, port);
+        return new HttpApp(Services.start(p, beans), port);
     }
 
     public static HttpApp start(Map<String, String> props, Clock clock) {
@@ -73,15 +57,15 @@ public final class HttpApp implements AutoCloseable {
     }
 
     public CamelContext context() {
-        return main.getCamelContext();
+        return app.context();
     }
 
     public Ledger ledger() {
-        return context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
+        return app.ledger();
     }
 
     public WindowService window() {
-        return context().getRegistry().lookupByNameAndType("windowService", WindowService.class);
+        return app.window();
     }
 
     /** One HTTP answer: status, body text (and JSON when it parses), headers. */
@@ -151,11 +135,6 @@ public final class HttpApp implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            main.stop();
-            main.shutdown();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        app.close();
     }
 }

@@ -2,6 +2,8 @@ package io.fluxion.orchestrator.testing;
 
 import io.fluxion.orchestrator.FluxionApplication;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.StartupRecovery;
+import io.fluxion.orchestrator.window.WindowService;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,17 +22,36 @@ public final class Services implements AutoCloseable {
     /**
      * Starts the service with the given properties and beans (bound before the configuration runs,
      * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener unless the
-     * properties enable one.
+     * properties enable one. Returns once the start-up recovery has decided (it looks at the clock once,
+     * 0.5 s after the start: a test that moves the clock before would make it run a window late).
      */
-    public static Services start(Map<String, String> overrides, Map<String, Object> beans) throws Exception {
+    public static Services start(Map<String, String> overrides, Map<String, Object> beans) {
         Map<String, String> props = new HashMap<>();
         props.put("camel.server.enabled", "false");
-        props.put("fluxion.klk.enabled", "false");
         props.putAll(overrides);
         Main main = FluxionApplication.newMain(props);
         beans.forEach(main::bind);
-        main.start();
-        return new Services(main);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("app did not start: " + e.getMessage(), e);
+        }
+        Services s = new Services(main);
+        StartupRecovery recovery = s.bean("startupRecovery", StartupRecovery.class);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (recovery.decision() == null && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return s;
+    }
+
+    public WindowService window() {
+        return bean("windowService", WindowService.class);
     }
 
     public CamelContext context() {
@@ -61,8 +82,12 @@ public final class Services implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        main.stop();
-        main.shutdown();
+    public void close() {
+        try {
+            main.stop();
+            main.shutdown();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
