@@ -462,8 +462,8 @@ public final class EtlBenchmark {
             }
             boolean wrk = haveWrk();
             String tool = wrk ? "wrk -t2 -c10" : "Java client, 10 threads";
-            // warm-up of the endpoint (JIT: a fresh JVM serves ~3,000 req/s for its first seconds), not counted
-            load(base + "/maintenance-status", Math.max(10, seconds), wrk);
+            // warm-up of the endpoint (JIT: a fresh JVM serves a few thousand req/s for its first seconds), not counted
+            load(base + "/maintenance-status", Math.max(20, 2 * seconds), wrk);
             Load idle = load(base + "/maintenance-status", seconds, wrk);
             httpResult("7a /maintenance-status idle (" + tool + ", " + seconds + " s)", idle);
 
