@@ -33,6 +33,12 @@ public class MaintenanceStatus {
     private final Ledger ledger;
     private final WindowService window;
     private final SchedulerSettings settings;
+    /**
+     * The window start for which {@link #finishedSince} already answered true. That answer cannot turn
+     * false again for the same night (a finished run never goes back to RUNNING, a completed date stays
+     * completed), so the rest of the night's requests skip the two ledger queries.
+     */
+    private volatile Instant finishedFor;
 
     public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, WindowService window,
                              SchedulerSettings settings) {
@@ -114,6 +120,17 @@ public class MaintenanceStatus {
 
     /** Tonight's run has finished (or was skipped), or the business date is already completed. */
     private boolean finishedSince(Instant windowStart, ZonedDateTime now) {
+        if (windowStart.equals(finishedFor)) {
+            return true;
+        }
+        if (finishedSinceInLedger(windowStart, now)) {
+            finishedFor = windowStart;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean finishedSinceInLedger(Instant windowStart, ZonedDateTime now) {
         if (ledger.isCompleted(now.toLocalDate().minusDays(1))) {
             return true;
         }

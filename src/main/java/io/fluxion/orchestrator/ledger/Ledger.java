@@ -25,7 +25,22 @@ import javax.sql.DataSource;
  * whenever the process dies. Plain JDBC on portable SQL (H2 by default, PostgreSQL later).
  */
 public class Ledger {
+    /**
+     * How long a setting read from the ledger is reused. {@code GET /maintenance-status} reads the window
+     * start several times per request: without this every request paid 3-4 ledger round trips (each an
+     * H2 store commit on the pooled connection's rollback) and the endpoint served ~200 requests/s.
+     * Writes through {@link #setting(String, String, Instant)} update the cache at once, so this process
+     * always sees its own changes; another process sharing the ledger is seen within this time.
+     */
+    static final long SETTING_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     private final DataSource ds;
+    private final java.util.concurrent.ConcurrentHashMap<String, CachedSetting> settings =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object settingsLock = new Object();
+
+    private record CachedSetting(Optional<String> value, long readAt) {
+    }
 
     public Ledger(DataSource ds) {
         this.ds = ds;
@@ -304,15 +319,29 @@ public class Ledger {
     // ---- settings -------------------------------------------------------------------------------
 
     public Optional<String> setting(String name) {
-        List<String> l = queryList("SELECT setting_value FROM setting WHERE name = ?", rs -> rs.getString(1), name);
-        return l.isEmpty() ? Optional.empty() : Optional.ofNullable(l.get(0));
+        CachedSetting c = settings.get(name);
+        if (c != null && System.nanoTime() - c.readAt() < SETTING_TTL_NANOS) {
+            return c.value();
+        }
+        // a miss reads under the writers' lock, so a concurrent write can never be overwritten by an older read
+        synchronized (settingsLock) {
+            long readAt = System.nanoTime();
+            List<String> l = queryList("SELECT setting_value FROM setting WHERE name = ?", rs -> rs.getString(1), name);
+            Optional<String> v = l.isEmpty() ? Optional.empty() : Optional.ofNullable(l.get(0));
+            settings.put(name, new CachedSetting(v, readAt));
+            return v;
+        }
     }
 
     public void setting(String name, String value, Instant now) {
-        inTransaction(c -> {
-            exec(c, "DELETE FROM setting WHERE name = ?", name);
-            exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?)", name, value, ts(now));
-        });
+        synchronized (settingsLock) {
+            settings.remove(name);
+            inTransaction(c -> {
+                exec(c, "DELETE FROM setting WHERE name = ?", name);
+                exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?)", name, value, ts(now));
+            });
+            settings.put(name, new CachedSetting(Optional.ofNullable(value), System.nanoTime()));
+        }
     }
 
     // ---- JDBC plumbing --------------------------------------------------------------------------
