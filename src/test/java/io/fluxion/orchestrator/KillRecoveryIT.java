@@ -161,10 +161,6 @@ class KillRecoveryIT {
 
     private Process start(Path out, String... args) throws Exception {
         int hour = ZonedDateTime.now(zone).getHour();
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("tienda_01", stores.port());
-        ports.put("tienda_02", slowStore.port());
-        ports.put("tienda_03", stores.port());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dfluxion.log-dir=" + work.resolve("logs"), "-Dcamel.server.enabled=false",
                 "-Dfluxion.window.zone=" + zone.getId(),
@@ -175,7 +171,7 @@ class KillRecoveryIT {
                 "-Dfluxion.backend.poll-interval=100ms", "-Dfluxion.backend.stop-timeout=3m",
                 "-Dfluxion.backend.start-timeout=3m"));
         ecs.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        stores.storeProperties(ports, "legacy").forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        stores.storeProperties(STORES, "tienda_02", slowStore.port()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)

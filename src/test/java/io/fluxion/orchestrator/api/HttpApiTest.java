@@ -54,14 +54,10 @@ class HttpApiTest {
             stores.createStore(id, false, D.minusDays(3), D);
         }
         proxy = new TcpProxy(stores.port());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("tienda_01", stores.port());
-        ports.put("tienda_02", proxy.port());
-        ports.put("tienda_03", stores.port());
         Map<String, String> props = Apps.base(tmp.resolve("data"));
         // no 30-minute KLK sync may take the DuckDB writer while a test triggers a window
         props.put("fluxion.klk.enabled", "false");
-        props.putAll(stores.storeProperties(ports, "legacy"));
+        props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02", "tienda_03"), "tienda_02", proxy.port()));
         props.put("fluxion.etl.chunk-size", "250");
         props.put("fluxion.etl.redeliveries", "0");
         props.put("fluxion.etl.max-attempts", "2");

@@ -23,7 +23,6 @@ import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,13 +58,10 @@ class MissedWindowsTest {
             stores.createStore(id, false, TODAY.minusDays(10), TODAY.plusDays(1));
         }
         proxy = new TcpProxy(stores.port());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("tienda_01", stores.port());
-        ports.put("tienda_02", proxy.port()); // the one that fails on demand
-        ports.put("tienda_03", stores.port());
         data = tmp.resolve("data");
         props = Apps.base(data);
-        props.putAll(stores.storeProperties(ports, "legacy"));
+        // tienda_02 goes through the proxy: the one that fails on demand
+        props.putAll(stores.storeProperties(STORES, "tienda_02", proxy.port()));
         props.put("fluxion.window.recovery-days", "0");
         props.put("fluxion.klk.enabled", "false");
     }

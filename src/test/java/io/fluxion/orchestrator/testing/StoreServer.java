@@ -68,6 +68,13 @@ public final class StoreServer implements AutoCloseable {
         return p;
     }
 
+    /** Properties of these legacy stores, each on this server but {@code viaProxy}, reached through {@code proxyPort}. */
+    public Map<String, String> storeProperties(List<String> ids, String viaProxy, int proxyPort) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ids.forEach(id -> ports.put(id, id.equals(viaProxy) ? proxyPort : port()));
+        return storeProperties(ports, "legacy");
+    }
+
     public Map<String, String> storeProperties(List<String> ids) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ids.forEach(id -> ports.put(id, port()));

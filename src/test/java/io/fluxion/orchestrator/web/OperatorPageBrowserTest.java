@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
@@ -67,14 +66,11 @@ class OperatorPageBrowserTest {
             for (String id : List.of("tienda_01", "tienda_02", "tienda_03")) {
                 stores.createStore(id, false, D, D);
             }
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            ports.put("tienda_01", stores.port());
-            ports.put("tienda_02", proxy.port());
-            ports.put("tienda_03", stores.port());
             Map<String, String> props = Apps.base(tmp.resolve("data"));
             // no 30-minute KLK sync may take the DuckDB writer while a test triggers a window
             props.put("fluxion.klk.enabled", "false");
-            props.putAll(stores.storeProperties(ports, "legacy"));
+            props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02", "tienda_03"), "tienda_02",
+                    proxy.port()));
             props.put("fluxion.etl.redeliveries", "0");
             props.put("fluxion.etl.max-attempts", "2");
             props.put("fluxion.api.token", TOKEN);

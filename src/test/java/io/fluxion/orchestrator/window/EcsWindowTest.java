@@ -75,12 +75,9 @@ class EcsWindowTest {
     @BeforeEach
     void setUp() throws Exception {
         proxy = new TcpProxy(stores.port());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("tienda_01", stores.port());
-        ports.put("tienda_02", proxy.port());
         data = tmp.resolve("data");
         props = Apps.base(data);
-        props.putAll(stores.storeProperties(ports, "legacy"));
+        props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02"), "tienda_02", proxy.port()));
         props.put("fluxion.etl.chunk-size", "500");
         // one attempt per store: a failed store is not tried again 20 minutes later
         props.put("fluxion.etl.max-attempts", "1");

@@ -12,7 +12,6 @@ import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -42,13 +41,10 @@ class StoreFaultsTest {
             stores.createStore(id, false, D, D);
         }
         proxy = new TcpProxy(stores.port());
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("tienda_01", stores.port());
-        ports.put("tienda_02", proxy.port()); // the faulty one
-        ports.put("tienda_03", stores.port());
         data = tmp.resolve("data");
         props = Apps.base(data);
-        props.putAll(stores.storeProperties(ports, "legacy"));
+        // tienda_02 goes through the proxy: the faulty one
+        props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02", "tienda_03"), "tienda_02", proxy.port()));
         props.put("fluxion.etl.chunk-size", "250");
         // one attempt per store: this class checks what a single attempt does (redeliveries, rollback);
         // the retries of a failed store after fluxion.etl.retry-interval are checked in StoreRetriesTest
