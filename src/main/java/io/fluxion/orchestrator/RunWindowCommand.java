@@ -56,14 +56,7 @@ public final class RunWindowCommand {
                 return USAGE;
             }
         }
-        Map<String, String> props = new HashMap<>(overrides);
-        props.put("fluxion.mode", "run-window");
-        props.put("camel.server.enabled", "false");
-        props.put("camel.management.enabled", "false");
-        // no schedule in a one-shot: the Quartz scheduler never starts, so no trigger can fire
-        props.put("camel.component.quartz.autoStartScheduler", "false");
-        props.put("camel.main.routesExcludePattern", "**/http-api.camel.yaml,**/klk.camel.yaml,**/startup-recovery.camel.yaml");
-        Main main = FluxionApplication.newMain(props);
+        Main main = FluxionApplication.newMain(oneShotProperties(overrides));
         try {
             // bound before init: FluxionConfiguration looks them up when it wires the beans
             beans.forEach(main::bind);
@@ -106,6 +99,21 @@ public final class RunWindowCommand {
                 err.println("run-window: error while stopping: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The overrides plus what makes the app a one-shot: no HTTP listener, no JMX, no schedule (the Quartz
+     * scheduler never starts, so no trigger can fire), none of the service's routes (API, KLK, start-up recovery).
+     */
+    public static Map<String, String> oneShotProperties(Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(overrides);
+        props.put("fluxion.mode", "run-window");
+        props.put("camel.server.enabled", "false");
+        props.put("camel.management.enabled", "false");
+        props.put("camel.component.quartz.autoStartScheduler", "false");
+        props.put("camel.main.routesExcludePattern",
+                "**/http-api.camel.yaml,**/klk.camel.yaml,**/startup-recovery.camel.yaml");
+        return props;
     }
 
     static Throwable rootCause(Throwable e) {

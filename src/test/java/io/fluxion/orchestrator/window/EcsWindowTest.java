@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxion.orchestrator.FluxionApplication;
+import io.fluxion.orchestrator.RunWindowCommand;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.main.Main;
@@ -391,13 +391,7 @@ class EcsWindowTest {
     void aClientTheAppBuiltIsClosedWhenTheAppStops() throws Exception {
         String oldKey = System.setProperty("aws.accessKeyId", "test-key");
         String oldSecret = System.setProperty("aws.secretAccessKey", "test-secret");
-        Map<String, String> p = new LinkedHashMap<>(props);
-        p.put("fluxion.mode", "run-window");
-        p.put("camel.server.enabled", "false");
-        p.put("camel.management.enabled", "false");
-        p.put("camel.component.quartz.autoStartScheduler", "false");
-        p.put("camel.main.routesExcludePattern", "**/http-api.camel.yaml,**/klk.camel.yaml");
-        Main main = FluxionApplication.newMain(p);
+        Main main = FluxionApplication.newMain(RunWindowCommand.oneShotProperties(props));
         try {
             main.start();
             EcsClient built = main.getCamelContext().getRegistry().lookupByNameAndType("ecsClient", EcsClient.class);
