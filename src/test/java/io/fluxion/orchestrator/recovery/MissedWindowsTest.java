@@ -282,4 +282,33 @@ class MissedWindowsTest {
         assertThat(attempts).extracting(AttemptRecord::status).containsExactly("SUCCEEDED", "FAILED");
         assertDuckDbHoldsTheSource(List.of(YESTERDAY));
     }
+
+    @Test
+    void noStoreStartsAfterTheDeadlineSoTheBackendIsBackBeforeTheWindowEnds() throws Exception {
+        MutableClock clock = MutableClock.caracas(2026, 11, 10, 7, 0).ticking();
+        Services s = start(clock, null);
+        assertThat(awaitStartup(s)).startsWith("nothing to do");
+        // the deadline is 06:00 minus fluxion.backend.start-timeout (5m) = 05:55; tienda_02 takes seconds
+        proxy.slow(Duration.ofMillis(300));
+        clock.set(ZonedDateTime.of(TODAY.atTime(5, 54, 58), TestClocks.CARACAS).toInstant());
+        s.context().createProducerTemplate().sendBodyAndHeader("direct:window", null, WindowService.KIND, "scheduled");
+
+        RunRecord run = lastRun(s.ledger(), "scheduled").orElseThrow();
+        assertThat(run.status()).isEqualTo("FAILED");
+        List<AttemptRecord> attempts = s.ledger().attempts(run.id());
+        assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_01")).extracting(AttemptRecord::status)
+                .containsExactly("SUCCEEDED");
+        // started after 05:55: recorded failed with the reason, nothing pulled, and no retry after the deadline
+        assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_03")).singleElement().satisfies(a -> {
+            assertThat(a.status()).isEqualTo("FAILED");
+            assertThat(a.error()).isEqualTo("deadline reached before this store started");
+            assertThat(a.startedAt()).isAfter(ZonedDateTime.of(TODAY.atTime(5, 55), TestClocks.CARACAS).toInstant());
+        });
+        assertThat(run.backendState()).isEqualTo("STARTED");
+        s.close();
+        services.clear();
+        DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
+        assertThat(duck.totals("tienda_03", YESTERDAY).rows()).isZero();
+        assertThat(duck.totals("tienda_01", YESTERDAY)).isEqualTo(stores.totals("tienda_01", YESTERDAY));
+    }
 }
