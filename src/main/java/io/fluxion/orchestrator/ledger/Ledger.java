@@ -354,10 +354,16 @@ public class Ledger {
      * so the gaps view covers the KLK stores too. run_id stays null (it names window runs only).
      */
     public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, Instant now) {
+        storeDayLoaded(storeId, date, rows, total, null, now);
+    }
+
+    /** Like {@link #storeDayLoaded(String, LocalDate, long, BigDecimal, Instant)}, with a note (rows left out, suspect). */
+    public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, String note, Instant now) {
         inTransaction(c -> {
             exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
-            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, origin, updated_at)"
-                    + " VALUES (?, ?, 'LOADED', ?, ?, 'klk', ?)", storeId, Date.valueOf(date), rows, total, ts(now));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, origin, note,"
+                    + " updated_at) VALUES (?, ?, 'LOADED', ?, ?, 'klk', ?, ?)", storeId, Date.valueOf(date), rows, total,
+                    clip(note), ts(now));
         });
     }
 
