@@ -346,6 +346,28 @@ public class WindowService {
             ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
             throw e;
         }
+        dropImported(run);
+    }
+
+    /**
+     * A planned run never reloads what DuckDB already holds: the (store, date) pairs a coverage import found
+     * after this run planned (the file was held when the service started, so the import waited for this lease)
+     * leave the run before its ETL pulls anything.
+     */
+    private void dropImported(WindowRun run) {
+        if (!isPlanned(run.getKind())) {
+            return;
+        }
+        Instant now = clock.now();
+        List<WorkItem> dropped = run.drop(ledger.importedSince(run.startedAt()));
+        if (dropped.isEmpty()) {
+            return;
+        }
+        String detail = "dropped " + dropped.size() + " (store, date) pair(s) DuckDB already holds (imported coverage): "
+                + Texts.list(dropped, 10) + "; " + run.getWorkItems().size() + " left to load";
+        LOG.info("Window run #{}: {}", run.getId(), detail);
+        record(run, "the import-coverage step", () -> ledger.stepEnded(ledger.stepStarted(run.getId(), "import-coverage",
+                now), "OK", detail, now));
     }
 
     /** doCatch of the window: anything that stopped the window before its end (ETL throw, backend never drained). */
