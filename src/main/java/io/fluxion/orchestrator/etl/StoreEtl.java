@@ -209,11 +209,16 @@ public class StoreEtl {
         }
         Instant now = clock.instant();
         Long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
-        if (attemptId != null && item != null) {
-            ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
-        }
         if (item != null) {
             run.progress(item).failed(rolledBack > 0 ? reason + " (" + rolledBack + " rows rolled back)" : reason, now);
+        }
+        if (attemptId != null && item != null) {
+            try {
+                ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
+            } catch (RuntimeException le) {
+                LOG.error("Store {} {}: the ledger could not record the failed attempt: {}", item.storeId(), item.date(),
+                        le.getMessage());
+            }
         }
         LOG.error("Store {} {}: attempt failed, {} rows rolled back: {}", item == null ? "?" : item.storeId(),
                 item == null ? "?" : item.date(), rolledBack, reason);

@@ -65,7 +65,7 @@ public record RunSummary(long runId, String kind, String status, String reason, 
         if (shown.size() < lines.size()) {
             sb.append("  ... and ").append(lines.size() - shown.size()).append(" more store loads not shown (")
                     .append(lines.stream().filter(l -> "SUCCEEDED".equals(l.status()) && l.note() == null).count())
-                    .append(" succeeded without a remark); GET /api/etl/ventas/logs?run_id=").append(runId)
+                    .append(" succeeded without a remark); GET /api/etl/runs/").append(runId)
                     .append(" lists them all\n");
         }
         return sb.toString();
