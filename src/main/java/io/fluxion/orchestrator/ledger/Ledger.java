@@ -261,11 +261,12 @@ public class Ledger {
         List<HeldDay> imported = new ArrayList<>();
         inTransaction(c -> {
             java.util.Set<String> loaded = new java.util.HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT store_id, business_date FROM store_day WHERE status = 'LOADED'");
+            java.util.Set<String> other = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT store_id, business_date, status FROM store_day");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    loaded.add(rs.getString(1) + "|" + rs.getDate(2).toLocalDate());
+                    String key = rs.getString(1) + "|" + rs.getDate(2).toLocalDate();
+                    ("LOADED".equals(rs.getString(3)) ? loaded : other).add(key);
                 }
             }
             try (PreparedStatement del = c.prepareStatement(
@@ -273,11 +274,15 @@ public class Ledger {
                  PreparedStatement ins = c.prepareStatement("INSERT INTO store_day (store_id, business_date, status,"
                          + " rows_loaded, total_amount, origin, updated_at) VALUES (?, ?, 'LOADED', ?, ?, 'import', ?)")) {
                 for (HeldDay h : held) {
-                    if (loaded.contains(h.storeId() + "|" + h.date())) {
+                    String key = h.storeId() + "|" + h.date();
+                    if (loaded.contains(key)) {
                         continue;
                     }
-                    bind(del, h.storeId(), Date.valueOf(h.date()));
-                    del.addBatch();
+                    if (other.contains(key)) {
+                        // a FAILED attempt of this ledger: DuckDB kept rows the ledger never knew
+                        bind(del, h.storeId(), Date.valueOf(h.date()));
+                        del.addBatch();
+                    }
                     bind(ins, h.storeId(), Date.valueOf(h.date()), h.rows(), h.total(), ts(now));
                     ins.addBatch();
                     imported.add(h);
