@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
-import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.DuckDbFile;

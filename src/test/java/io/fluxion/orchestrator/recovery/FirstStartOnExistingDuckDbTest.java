@@ -3,7 +3,6 @@ package io.fluxion.orchestrator.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
@@ -11,7 +10,6 @@ import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import io.fluxion.orchestrator.testing.Apps;
-import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.DuckDbHolder;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.LedgerFile;
