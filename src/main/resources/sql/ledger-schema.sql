@@ -98,3 +98,20 @@ CREATE TABLE IF NOT EXISTS klk_run (
 CREATE INDEX IF NOT EXISTS klk_run_route ON klk_run (route, id);
 CREATE INDEX IF NOT EXISTS store_attempt_run ON store_attempt (run_id);
 CREATE INDEX IF NOT EXISTS run_step_run ON run_step (run_id);
+
+-- Upgrades of a ledger created by an earlier version (each statement may run again at every start).
+-- window_run.business_dates is written as ranges ("2025-01-01..2025-12-31,2026-01-03"; older rows list
+-- every date) and store_ids lists every store of the run: both are read back by start-up recovery, so
+-- they are never clipped and have no length limit.
+ALTER TABLE window_run ALTER COLUMN business_dates SET DATA TYPE VARCHAR;
+ALTER TABLE window_run ALTER COLUMN store_ids SET DATA TYPE VARCHAR;
+-- store_day.origin: who put the rows there: run (a window run), klk (a KLK sales sync), import (found in
+-- ventas_raw when this ledger first met the DuckDB file). store_day.note: why a planned load kept the
+-- old rows (suspect), or what a load left out.
+ALTER TABLE store_day ADD COLUMN IF NOT EXISTS origin VARCHAR(20);
+ALTER TABLE store_day ADD COLUMN IF NOT EXISTS note VARCHAR(4000);
+-- store_attempt.rows_left_out: source rows the query returned that could not be loaded (see note).
+-- store_attempt.note: rows left out and why, a suspect load that kept the old rows, an explicit replace
+-- by zero rows.
+ALTER TABLE store_attempt ADD COLUMN IF NOT EXISTS rows_left_out BIGINT;
+ALTER TABLE store_attempt ADD COLUMN IF NOT EXISTS note VARCHAR(4000);

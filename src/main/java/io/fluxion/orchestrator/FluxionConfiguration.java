@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.backend.NoBackendControl;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
+import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.StoreEtl;
@@ -101,6 +102,8 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("ledger", ledger);
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind("duckDbWriter", writer);
+        // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded
+        registry.bind("coverageImport", new CoverageImport(ledger, writer, clock));
         registry.bind("windowService", window);
         registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window));
         registry.bind("storeEtl", storeEtl);

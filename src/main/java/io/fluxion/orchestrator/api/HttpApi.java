@@ -455,7 +455,7 @@ public class HttpApi {
             m.put("status", r.status());
             List<Object[]> entries = new ArrayList<>();
             entries.add(new Object[] {r.startedAt(), "info", "Run #" + r.id() + " (" + r.kind() + ") "
-                    + r.businessDates() + " requested by " + r.requestedBy()});
+                    + io.fluxion.orchestrator.config.Texts.dates(r.businessDates()) + " requested by " + r.requestedBy()});
             for (StepRecord s : ledger.steps(runId)) {
                 entries.add(new Object[] {s.startedAt(), "info", "[" + s.step() + "] started"});
                 if (s.endedAt() != null) {
@@ -469,7 +469,8 @@ public class HttpApi {
                 if (a.endedAt() != null) {
                     boolean ok = "SUCCEEDED".equals(a.status());
                     entries.add(new Object[] {a.endedAt(), ok ? "success" : "error", a.storeId() + " " + a.businessDate()
-                            + (ok ? ": " + a.rows() + " filas cargadas" : ": " + a.error())});
+                            + (ok ? ": " + a.rows() + " filas cargadas" + (a.note() == null ? "" : " (" + a.note() + ")")
+                            : ": " + a.error())});
                 }
             }
             if (r.endedAt() != null) {

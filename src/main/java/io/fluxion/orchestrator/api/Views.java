@@ -82,6 +82,7 @@ final class Views {
             s.put("eta_seconds", e == null ? null : e.toSeconds());
             s.put("attempts", p.attempts());
             s.put("error", p.error());
+            s.put("note", p.note());
             stores.add(s);
         }
         m.put("stores", stores);
@@ -150,6 +151,8 @@ final class Views {
         m.put("rows", a.rows());
         m.put("total", a.total());
         m.put("error", a.error());
+        m.put("rows_left_out", a.rowsLeftOut());
+        m.put("note", a.note());
         m.put("started_at", iso(a.startedAt(), zone));
         m.put("ended_at", iso(a.endedAt(), zone));
         return m;

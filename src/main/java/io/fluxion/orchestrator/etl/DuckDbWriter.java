@@ -34,6 +34,7 @@ public class DuckDbWriter {
     private final Path path;
     private final Clock clock;
     private Lease current;
+    private volatile java.util.function.Consumer<Lease> onLease;
 
     public DuckDbWriter(Path path, Clock clock) {
         this.path = path;
@@ -42,6 +43,14 @@ public class DuckDbWriter {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * Runs once per lease, right after the file opens and before the lease is handed out (the coverage import
+     * of a new ledger). An error in it is logged; the lease is given all the same.
+     */
+    public void onLease(java.util.function.Consumer<Lease> hook) {
+        this.onLease = hook;
     }
 
     /** Who holds the lease now, if anyone. */
@@ -108,6 +117,14 @@ public class DuckDbWriter {
         DuckDBConnection conn = open();
         current = new Lease(owner, conn, clock.instant(), brief);
         LOG.info("DuckDB writer lease taken by {} ({})", owner, path);
+        java.util.function.Consumer<Lease> hook = onLease;
+        if (hook != null) {
+            try {
+                hook.accept(current);
+            } catch (RuntimeException e) {
+                LOG.error("DuckDB writer lease of {}: {}", owner, e.getMessage(), e);
+            }
+        }
         return current;
     }
 

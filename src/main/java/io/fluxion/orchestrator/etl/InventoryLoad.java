@@ -18,6 +18,7 @@ public class InventoryLoad {
     private final LocalDateTime extractedAt;
     private final Runnable onClose;
     private long rows;
+    private long withoutCode;
     private String lastCode = "";
     private boolean done;
 
@@ -38,12 +39,29 @@ public class InventoryLoad {
         }
     }
 
+    /**
+     * Appends one chunk of the keyset pass (codes after {@link #lastCode()}, in code order); every row the query
+     * returns is appended, a NULL code as NULL. Returns the rows of the chunk.
+     */
     public int append(List<Map<String, Object>> chunk) {
+        return append(chunk, true);
+    }
+
+    /**
+     * Appends the rows the keyset cannot page (NULL or empty codigo_producto), read by the inventory file's
+     * second statement after the keyset pass; the keyset key does not move.
+     */
+    public int appendUnkeyed(List<Map<String, Object>> chunk) {
+        return append(chunk, false);
+    }
+
+    private int append(List<Map<String, Object>> chunk, boolean keyed) {
         if (chunk.isEmpty()) {
             return 0;
         }
         String[] keys = Columns.resolve(chunk.get(0), SOURCE_COLUMNS);
         String last = lastCode;
+        long noCode = 0;
         try {
             DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inventario_raw");
             try {
@@ -55,7 +73,12 @@ public class InventoryLoad {
                         a.appendNull();
                     } else {
                         a.append(code.toString());
-                        last = code.toString();
+                        if (keyed) {
+                            last = code.toString();
+                        }
+                    }
+                    if (code == null || code.toString().isBlank()) {
+                        noCode++;
                     }
                     Object desc = row.get(keys[1]);
                     if (desc == null) {
@@ -80,6 +103,7 @@ public class InventoryLoad {
             throw new LoadException("DuckDB append failed for the inventory of " + storeId + ": " + e.getMessage(), e);
         }
         rows += chunk.size();
+        withoutCode += noCode;
         lastCode = last;
         return chunk.size();
     }
@@ -118,6 +142,11 @@ public class InventoryLoad {
 
     public long rows() {
         return rows;
+    }
+
+    /** Rows loaded whose codigo_producto is NULL or blank. */
+    public long withoutCode() {
+        return withoutCode;
     }
 
     private void close() {

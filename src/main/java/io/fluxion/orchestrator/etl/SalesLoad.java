@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.etl;
 
+import io.fluxion.orchestrator.ledger.HeldDay;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -32,9 +33,17 @@ public class SalesLoad {
     private final long runId;
     private final LocalDateTime loadedAt;
     private final Runnable onClose;
+    /**
+     * The keyset key before the first chunk: below every id, so rows with an id of 0 or less are read too
+     * ({@code id > :?ultimo_id}). A source id of exactly Long.MIN_VALUE is the only one it cannot reach.
+     */
+    public static final long FIRST_ID = Long.MIN_VALUE;
+
     private long rows;
     private BigDecimal total = BigDecimal.ZERO;
-    private long lastId;
+    private long lastId = FIRST_ID;
+    private long leftOut;
+    private long deleted;
     private boolean done;
 
     SalesLoad(DuckDBConnection conn, String storeId, LocalDate date, long runId, Clock clock, Runnable onClose) {
@@ -50,7 +59,8 @@ public class SalesLoad {
             try (PreparedStatement ps = conn.prepareStatement("DELETE FROM ventas_raw WHERE ubicacion_id = ? AND fecha = ?")) {
                 ps.setString(1, storeId);
                 ps.setObject(2, date);
-                ps.executeUpdate();
+                // how many rows the day held: a planned load that ends with none keeps them (see StoreEtl.commit)
+                deleted = ps.executeUpdate();
             }
         } catch (SQLException e) {
             closeAfterFailure();
@@ -60,20 +70,46 @@ public class SalesLoad {
 
     /**
      * Appends one chunk of source rows (as camel-jdbc returns them: one map per row, column names
-     * in any case). Returns the number of rows appended.
+     * in any case). Returns the number of rows the chunk held (appended or left out): the caller compares
+     * it with the chunk size to know whether another chunk follows.
+     *
+     * <p>Every row is appended, whatever the sign of its id, except a row with a NULL id: ventas_raw.id is
+     * NOT NULL and the keyset cannot page it, so it is counted in {@link #leftOut()}. Ids must come in
+     * increasing order above the previous chunk's last id (the SQL file's {@code ORDER BY id}); otherwise
+     * the keyset would skip rows, and the chunk is refused with a {@link SourceRowsException}.
      */
     public int append(List<Map<String, Object>> chunk) {
         if (chunk.isEmpty()) {
             return 0;
         }
         String[] keys = Columns.resolve(chunk.get(0), SOURCE_COLUMNS);
+        long previous = lastId;
+        long chunkLeftOut = 0;
+        for (Map<String, Object> row : chunk) {
+            Object v = row.get(keys[0]);
+            if (v == null) {
+                chunkLeftOut++;
+                continue;
+            }
+            long id = ((Number) v).longValue();
+            if (id <= previous && previous != FIRST_ID) {
+                throw new SourceRowsException("the sales query returned id " + id + " after id " + previous + " for "
+                        + storeId + " " + date + ": rows must come in increasing id order above :?ultimo_id"
+                        + " (ORDER BY id), with unique ids; otherwise rows would be skipped");
+            }
+            previous = id;
+        }
         BigDecimal chunkTotal = BigDecimal.ZERO;
         long chunkLast = lastId;
         try {
             DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "ventas_raw");
             try {
                 for (Map<String, Object> row : chunk) {
-                    long id = ((Number) row.get(keys[0])).longValue();
+                    Object idValue = row.get(keys[0]);
+                    if (idValue == null) {
+                        continue;
+                    }
+                    long id = ((Number) idValue).longValue();
                     BigDecimal lineTotal = decimal(row.get(keys[8]), 4);
                     a.beginRow();
                     a.append(storeId);
@@ -113,7 +149,8 @@ public class SalesLoad {
         } catch (SQLException | RuntimeException e) {
             throw new LoadException("DuckDB append failed for " + storeId + " " + date + ": " + e.getMessage(), e);
         }
-        rows += chunk.size();
+        rows += chunk.size() - chunkLeftOut;
+        leftOut += chunkLeftOut;
         total = total.add(chunkTotal);
         lastId = chunkLast;
         return chunk.size();
@@ -128,6 +165,30 @@ public class SalesLoad {
             throw new LoadException("DuckDB commit failed for " + storeId + " " + date + ": " + e.getMessage(), e);
         } finally {
             closeAfterFailure();
+        }
+    }
+
+    /**
+     * Ends the load without a change (rollback: the DELETE is undone) and answers what DuckDB holds for
+     * (store, date) again: its rows and SUM(total), read on the same connection after the rollback.
+     */
+    public HeldDay keepOldRows() {
+        try {
+            conn.rollback();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*), SUM(total) FROM ventas_raw"
+                    + " WHERE ubicacion_id = ? AND fecha = ?")) {
+                ps.setString(1, storeId);
+                ps.setObject(2, date);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    BigDecimal sum = rs.getBigDecimal(2);
+                    return new HeldDay(storeId, date, rs.getLong(1), sum == null ? null : sum.setScale(4));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LoadException("DuckDB rollback failed for " + storeId + " " + date + ": " + e.getMessage(), e);
+        } finally {
+            rollback();
         }
     }
 
@@ -156,8 +217,25 @@ public class SalesLoad {
         return total;
     }
 
+    /** The keyset key of the next chunk: the last id appended ({@link #FIRST_ID} before the first chunk). */
     public long lastId() {
         return lastId;
+    }
+
+    /** Rows the query returned that were not appended: those with a NULL id. */
+    public long leftOut() {
+        return leftOut;
+    }
+
+    /** Rows (store, date) held before this load (the DELETE's count); they come back on a rollback. */
+    public long deleted() {
+        return deleted;
+    }
+
+    /** "2 rows left out: NULL id (ventas_raw.id is NOT NULL and the keyset cannot page them)", or null. */
+    public String leftOutNote() {
+        return leftOut == 0 ? null : leftOut + " source row(s) left out: NULL id (ventas_raw.id is NOT NULL and the"
+                + " keyset on id cannot page them)";
     }
 
     private void closeAfterFailure() {

@@ -4,6 +4,7 @@ import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.ledger.HeldDay;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
@@ -103,8 +104,9 @@ public class StoreEtl {
         WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
         SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
         List<Map<String, Object>> rows = ex.getIn().getBody(List.class);
+        long before = load.lastId();
         int n = load.append(rows);
-        ex.setProperty(MORE, n >= config.etl().chunkSize());
+        ex.setProperty(MORE, moreChunks(n, before, load.lastId(), config.etl().chunkSize()));
         StoreProgress p = run.progress(item);
         p.rows(load.rows());
         if (n > 0) {
@@ -119,18 +121,74 @@ public class StoreEtl {
         ex.getIn().setBody(null);
     }
 
+    /**
+     * Another chunk follows when this one was full. A full chunk that did not move the keyset on (every row
+     * left out) would be asked for again and again: refused.
+     */
+    public static boolean moreChunks(int n, long lastIdBefore, long lastIdAfter, int chunkSize) {
+        if (n < chunkSize) {
+            return false;
+        }
+        if (lastIdAfter == lastIdBefore) {
+            throw new SourceRowsException("a full chunk of " + n + " rows did not move the keyset past id "
+                    + lastIdBefore + " (every row had a NULL id): the next chunk would be the same");
+        }
+        return true;
+    }
+
+    /**
+     * Commits the replace of (store, date), except when a planned run (scheduled, catch-up, recovery) got no row
+     * for a day DuckDB holds rows of: then nothing changes (rollback), and the attempt is recorded as a suspect
+     * load that kept the old rows. An operator's explicit order (cli, manual) replaces them, noted.
+     */
     public void commit(Exchange ex) {
         WorkItem item = ex.getProperty(ITEM, WorkItem.class);
         WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
         SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
+        StoreProgress p = run.progress(item);
+        long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
+        if (load.rows() == 0 && load.deleted() > 0 && WindowService.isPlanned(run.getKind())) {
+            HeldDay held = load.keepOldRows();
+            Instant now = clock.instant();
+            String why = "suspect: the source returned no row" + (load.leftOut() > 0 ? " it could load ("
+                    + load.leftOutNote() + ")" : "") + " for a day DuckDB holds " + held.rows() + " rows of (SUM(total) "
+                    + held.total() + "); a " + run.getKind() + " run never replaces them with none, so they stay"
+                    + " (an explicit run-window --date " + item.date() + " or API sync replaces them)";
+            p.keptOldRows(why, now);
+            LOG.warn("Store {} {}: {}", item.storeId(), item.date(), why);
+            try {
+                ledger.attemptKeptOldRows(attemptId, run.getId(), item.storeId(), item.date(), held.rows(), held.total(),
+                        why, now);
+            } catch (RuntimeException e) {
+                LOG.error("Store {} {}: the ledger could not record the suspect load: {}", item.storeId(), item.date(),
+                        e.getMessage());
+            }
+            return;
+        }
         load.commit();
         Instant now = clock.instant();
-        ledger.attemptSucceeded(ex.getProperty(ATTEMPT_ID, Long.class), run.getId(), item.storeId(), item.date(),
-                load.rows(), load.total(), now);
-        StoreProgress p = run.progress(item);
+        String note = load.leftOutNote();
+        if (load.rows() == 0 && load.deleted() > 0) {
+            String replaced = "replaced the " + load.deleted() + " rows DuckDB held with none (explicit order of a "
+                    + run.getKind() + " run)";
+            note = note == null ? replaced : note + "; " + replaced;
+        }
+        // DuckDB holds the rows now, whatever the ledger says next
         p.succeeded(load.rows(), now);
+        p.note(note);
+        try {
+            ledger.attemptSucceeded(attemptId, run.getId(), item.storeId(), item.date(), load.rows(), load.total(),
+                    load.leftOut(), note, now);
+        } catch (RuntimeException e) {
+            // the ledger will say this pair is not loaded: the next planned run reloads it (DELETE + append)
+            LOG.error("Store {} {}: committed in DuckDB, but the ledger could not record it: {}", item.storeId(),
+                    item.date(), e.getMessage());
+        }
         LOG.info("Store {} {}: loaded {} rows (total {}) in {} ({} rows/s)", item.storeId(), item.date(), load.rows(),
                 load.total(), Durations.format(Duration.between(p.startedAt(), now)), Math.round(p.rate(now)));
+        if (note != null) {
+            LOG.warn("Store {} {}: {}", item.storeId(), item.date(), note);
+        }
     }
 
     /** The attempt failed after its redeliveries: roll back its rows, record the reason; the other stores go on. */
@@ -151,11 +209,16 @@ public class StoreEtl {
         }
         Instant now = clock.instant();
         Long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
-        if (attemptId != null && item != null) {
-            ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
-        }
         if (item != null) {
             run.progress(item).failed(rolledBack > 0 ? reason + " (" + rolledBack + " rows rolled back)" : reason, now);
+        }
+        if (attemptId != null && item != null) {
+            try {
+                ledger.attemptFailed(attemptId, run.getId(), item.storeId(), item.date(), rolledBack, reason, now);
+            } catch (RuntimeException le) {
+                LOG.error("Store {} {}: the ledger could not record the failed attempt: {}", item.storeId(), item.date(),
+                        le.getMessage());
+            }
         }
         LOG.error("Store {} {}: attempt failed, {} rows rolled back: {}", item == null ? "?" : item.storeId(),
                 item == null ? "?" : item.date(), rolledBack, reason);

@@ -111,8 +111,13 @@ public class KlkRun {
     }
 
     public synchronized void itemSucceeded(KlkItem item, long n) {
+        itemSucceeded(item, n, null);
+    }
+
+    /** A load that committed (or kept the old rows: a suspect day), with a remark for the detail. */
+    public synchronized void itemSucceeded(KlkItem item, long n, String note) {
         rows += n;
-        outcomes.put(item, n + " rows");
+        outcomes.put(item, n + " rows" + (note == null ? "" : " (" + note + ")"));
     }
 
     public synchronized void itemFailed(KlkItem item, String reason) {

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.ledger;
 
+import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.SqlFiles;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
  * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
  * dates and settings. Every write is its own short transaction, so the ledger is consistent
  * whenever the process dies. Plain JDBC on portable SQL (H2 by default, PostgreSQL later).
+ * Every free text is clipped to its column ({@link Texts#LEDGER_TEXT}); business dates are written as
+ * ranges ({@link Texts#dateRanges}) in a column without a limit, so no input can make a write fail.
  */
 public class Ledger {
     /**
@@ -33,6 +36,9 @@ public class Ledger {
      * always sees its own changes; another process sharing the ledger is seen within this time.
      */
     static final long SETTING_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /** Length of window_run.requested_by. */
+    static final int REQUESTED_BY = 200;
 
     private final DataSource ds;
     private final java.util.concurrent.ConcurrentHashMap<String, CachedSetting> settings =
@@ -53,7 +59,7 @@ public class Ledger {
                 st.execute(sql);
             }
         } catch (SQLException e) {
-            throw new LedgerException("cannot create the ledger tables: " + e.getMessage(), e);
+            throw new LedgerException("cannot create the ledger tables: " + message(e), e);
         }
     }
 
@@ -68,14 +74,15 @@ public class Ledger {
                          String backendMode, Instant now) {
         return insert("INSERT INTO window_run (kind, requested_by, business_dates, store_ids, status, backend_mode,"
                         + " backend_state, started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?, 'UNTOUCHED', ?)",
-                kind, requestedBy, join(dates), String.join(",", storeIds), backendMode, ts(now));
+                kind, Texts.clip(requestedBy, REQUESTED_BY), Texts.dateRanges(dates), String.join(",", storeIds),
+                backendMode, ts(now));
     }
 
     /** Records a run that did not start (guard), with its reason. */
     public long skippedRun(String kind, String requestedBy, List<LocalDate> dates, String reason, Instant now) {
         return insert("INSERT INTO window_run (kind, requested_by, business_dates, status, reason, backend_state,"
                         + " started_at, ended_at) VALUES (?, ?, ?, 'SKIPPED', ?, 'UNTOUCHED', ?, ?)",
-                kind, requestedBy, join(dates), reason, ts(now), ts(now));
+                kind, Texts.clip(requestedBy, REQUESTED_BY), Texts.dateRanges(dates), clip(reason), ts(now), ts(now));
     }
 
     public void backendState(long runId, String state, Instant now) {
@@ -95,7 +102,7 @@ public class Ledger {
                           Instant now) {
         update("UPDATE window_run SET status = ?, reason = ?, stores_total = ?, stores_succeeded = ?,"
                         + " stores_failed = ?, rows_loaded = ?, ended_at = ? WHERE id = ?",
-                status, reason, total, succeeded, failed, rows, ts(now), runId);
+                status, clip(reason), total, succeeded, failed, rows, ts(now), runId);
     }
 
     public Optional<RunRecord> run(long id) {
@@ -139,7 +146,8 @@ public class Ledger {
     }
 
     public void stepEnded(long stepId, String status, String detail, Instant now) {
-        update("UPDATE run_step SET status = ?, detail = ?, ended_at = ? WHERE id = ?", status, detail, ts(now), stepId);
+        update("UPDATE run_step SET status = ?, detail = ?, ended_at = ? WHERE id = ?", status, clip(detail), ts(now),
+                stepId);
     }
 
     public List<StepRecord> steps(long runId) {
@@ -158,13 +166,39 @@ public class Ledger {
     /** A committed load: the attempt succeeded and DuckDB now holds exactly these rows for (store, date). */
     public void attemptSucceeded(long attemptId, long runId, String storeId, LocalDate date, long rows,
                                  BigDecimal total, Instant now) {
+        attemptSucceeded(attemptId, runId, storeId, date, rows, total, 0, null, now);
+    }
+
+    /**
+     * A committed load, with the source rows it left out (counted, {@code note} says why) or another remark
+     * (an explicit order that replaced a day's rows with none).
+     */
+    public void attemptSucceeded(long attemptId, long runId, String storeId, LocalDate date, long rows,
+                                 BigDecimal total, long rowsLeftOut, String note, Instant now) {
         inTransaction(c -> {
-            exec(c, "UPDATE store_attempt SET status = 'SUCCEEDED', rows_loaded = ?, total_amount = ?, ended_at = ?"
-                    + " WHERE id = ?", rows, total, ts(now), attemptId);
+            exec(c, "UPDATE store_attempt SET status = 'SUCCEEDED', rows_loaded = ?, total_amount = ?, rows_left_out = ?,"
+                    + " note = ?, ended_at = ? WHERE id = ?", rows, total, rowsLeftOut, clip(note), ts(now), attemptId);
             exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
-            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, run_id,"
-                    + " updated_at) VALUES (?, ?, 'LOADED', ?, ?, ?, ?)", storeId, Date.valueOf(date), rows, total,
-                    runId, ts(now));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, run_id, origin,"
+                    + " note, updated_at) VALUES (?, ?, 'LOADED', ?, ?, ?, 'run', ?, ?)", storeId, Date.valueOf(date),
+                    rows, total, runId, clip(note), ts(now));
+        });
+    }
+
+    /**
+     * A suspect load that was not committed: a planned run's source returned no row for a (store, date) DuckDB
+     * holds rows of, so the old rows stay (rolled back). The attempt ends SUCCEEDED with 0 rows loaded and the
+     * note; the coverage says what DuckDB holds, with the note.
+     */
+    public void attemptKeptOldRows(long attemptId, long runId, String storeId, LocalDate date, long heldRows,
+                                   BigDecimal heldTotal, String note, Instant now) {
+        inTransaction(c -> {
+            exec(c, "UPDATE store_attempt SET status = 'SUCCEEDED', rows_loaded = 0, rows_left_out = 0, note = ?,"
+                    + " ended_at = ? WHERE id = ?", clip(note), ts(now), attemptId);
+            exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, run_id, origin,"
+                    + " note, updated_at) VALUES (?, ?, 'LOADED', ?, ?, ?, 'run', ?, ?)", storeId, Date.valueOf(date),
+                    heldRows, heldTotal, runId, clip(note), ts(now));
         });
     }
 
@@ -197,24 +231,74 @@ public class Ledger {
 
     public List<AttemptRecord> attempts(long runId) {
         return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
-                        + " started_at, ended_at FROM store_attempt WHERE run_id = ? ORDER BY id",
+                        + " started_at, ended_at, rows_left_out, note FROM store_attempt WHERE run_id = ? ORDER BY id",
                 rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
-                        (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9)),
+                        (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
+                        (Long) rs.getObject(10), rs.getString(11)),
                 runId);
     }
 
     /** Attempts still RUNNING (their process died): marks them failed with the given reason. */
     public int abandonAttempts(long runId, String reason, Instant now) {
         return update("UPDATE store_attempt SET status = 'FAILED', error = ?, ended_at = ? WHERE run_id = ?"
-                + " AND status = 'RUNNING'", reason, ts(now), runId);
+                + " AND status = 'RUNNING'", clip(reason), ts(now), runId);
     }
 
     public List<StoreDayRecord> storeDays() {
-        return queryList("SELECT store_id, business_date, status, rows_loaded, total_amount, run_id, error, updated_at"
-                        + " FROM store_day ORDER BY store_id, business_date",
+        return queryList("SELECT store_id, business_date, status, rows_loaded, total_amount, run_id, error, updated_at,"
+                        + " origin, note FROM store_day ORDER BY store_id, business_date",
                 rs -> new StoreDayRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
                         (Long) rs.getObject(4), rs.getBigDecimal(5), (Long) rs.getObject(6), rs.getString(7),
-                        instant(rs, 8)));
+                        instant(rs, 8), rs.getString(9), rs.getString(10)));
+    }
+
+    /**
+     * Records the (store, date) pairs a DuckDB file already holds as LOADED with origin {@code import}, except
+     * those the ledger has LOADED already (it knows better: it loaded them). One transaction. Returns the
+     * pairs recorded.
+     */
+    public List<HeldDay> importHeldDays(List<HeldDay> held, Instant now) {
+        List<HeldDay> imported = new ArrayList<>();
+        inTransaction(c -> {
+            java.util.Set<String> loaded = new java.util.HashSet<>();
+            java.util.Set<String> other = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT store_id, business_date, status FROM store_day");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1) + "|" + rs.getDate(2).toLocalDate();
+                    ("LOADED".equals(rs.getString(3)) ? loaded : other).add(key);
+                }
+            }
+            try (PreparedStatement del = c.prepareStatement(
+                    "DELETE FROM store_day WHERE store_id = ? AND business_date = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO store_day (store_id, business_date, status,"
+                         + " rows_loaded, total_amount, origin, updated_at) VALUES (?, ?, 'LOADED', ?, ?, 'import', ?)")) {
+                for (HeldDay h : held) {
+                    String key = h.storeId() + "|" + h.date();
+                    if (loaded.contains(key)) {
+                        continue;
+                    }
+                    if (other.contains(key)) {
+                        // a FAILED attempt of this ledger: DuckDB kept rows the ledger never knew
+                        bind(del, h.storeId(), Date.valueOf(h.date()));
+                        del.addBatch();
+                    }
+                    bind(ins, h.storeId(), Date.valueOf(h.date()), h.rows(), h.total(), ts(now));
+                    ins.addBatch();
+                    imported.add(h);
+                }
+                del.executeBatch();
+                ins.executeBatch();
+            }
+        });
+        return imported;
+    }
+
+    /** Keys ({@code store|date}) of the pairs recorded by {@link #importHeldDays} at or after {@code since}. */
+    public java.util.Set<String> importedSince(Instant since) {
+        return new java.util.HashSet<>(queryList("SELECT store_id, business_date FROM store_day WHERE origin = 'import'"
+                        + " AND status = 'LOADED' AND updated_at >= ?",
+                rs -> rs.getString(1) + "|" + rs.getDate(2).toLocalDate(), ts(since)));
     }
 
     /** Rows of the most recent LOADED date of a store, used to estimate time left; empty when none. */
@@ -275,17 +359,23 @@ public class Ledger {
      * so the gaps view covers the KLK stores too. run_id stays null (it names window runs only).
      */
     public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, Instant now) {
+        storeDayLoaded(storeId, date, rows, total, null, now);
+    }
+
+    /** Like {@link #storeDayLoaded(String, LocalDate, long, BigDecimal, Instant)}, with a note (rows left out, suspect). */
+    public void storeDayLoaded(String storeId, LocalDate date, long rows, BigDecimal total, String note, Instant now) {
         inTransaction(c -> {
             exec(c, "DELETE FROM store_day WHERE store_id = ? AND business_date = ?", storeId, Date.valueOf(date));
-            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, updated_at)"
-                    + " VALUES (?, ?, 'LOADED', ?, ?, ?)", storeId, Date.valueOf(date), rows, total, ts(now));
+            exec(c, "INSERT INTO store_day (store_id, business_date, status, rows_loaded, total_amount, origin, note,"
+                    + " updated_at) VALUES (?, ?, 'LOADED', ?, ?, 'klk', ?, ?)", storeId, Date.valueOf(date), rows, total,
+                    clip(note), ts(now));
         });
     }
 
     /** KLK runs still RUNNING (their process died): marked FAILED with the given reason. */
     public int abandonKlkRuns(String reason, Instant now) {
         return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",
-                reason, ts(now));
+                clip(reason), ts(now));
     }
 
     /** The newest KLK runs of one route (klk-inventory, klk-sales) first; every route when route is null. */
@@ -372,7 +462,7 @@ public class Ledger {
             }
             return out;
         } catch (SQLException e) {
-            throw new LedgerException("ledger query failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger query failed: " + message(e), e);
         }
     }
 
@@ -381,7 +471,7 @@ public class Ledger {
             bind(ps, args);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new LedgerException("ledger update failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger update failed: " + message(e), e);
         }
     }
 
@@ -395,7 +485,7 @@ public class Ledger {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new LedgerException("ledger insert failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger insert failed: " + message(e), e);
         }
     }
 
@@ -413,7 +503,7 @@ public class Ledger {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new LedgerException("ledger transaction failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger transaction failed: " + message(e), e);
         }
     }
 
@@ -439,18 +529,16 @@ public class Ledger {
         return o == null ? null : o.toInstant();
     }
 
-    private static String join(List<LocalDate> dates) {
-        return String.join(",", dates.stream().map(LocalDate::toString).toList());
-    }
-
     private static List<LocalDate> dates(String s) {
-        if (s == null || s.isBlank()) {
-            return List.of();
-        }
-        return java.util.Arrays.stream(s.split(",")).map(LocalDate::parse).toList();
+        return List.copyOf(Texts.parseDates(s));
     }
 
     private static String clip(String s) {
-        return s == null || s.length() <= 3900 ? s : s.substring(0, 3900) + "...";
+        return Texts.clip(s, Texts.LEDGER_TEXT);
+    }
+
+    /** A driver's message, bounded: H2 quotes the whole offending value in it (thousands of characters). */
+    private static String message(SQLException e) {
+        return Texts.clip(String.valueOf(e.getMessage()), 500);
     }
 }

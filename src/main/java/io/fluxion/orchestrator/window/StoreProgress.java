@@ -18,6 +18,8 @@ public class StoreProgress {
     private volatile Instant startedAt;
     private volatile Instant endedAt;
     private volatile String error;
+    private volatile String note;
+    private volatile boolean suspect;
 
     public StoreProgress(String storeId, String storeName, LocalDate date, Long expectedRows) {
         this.storeId = storeId;
@@ -33,6 +35,8 @@ public class StoreProgress {
         startedAt = now;
         endedAt = null;
         error = null;
+        note = null;
+        suspect = false;
     }
 
     public void rows(long n) {
@@ -42,6 +46,23 @@ public class StoreProgress {
     public synchronized void succeeded(long n, Instant now) {
         rows = n;
         status = Status.SUCCEEDED;
+        endedAt = now;
+    }
+
+    /** A remark on a successful attempt: rows the query returned that were left out, an explicit replace by none. */
+    public void note(String n) {
+        note = n;
+    }
+
+    /**
+     * The attempt ended without a change: the source returned no row for a day DuckDB holds rows of, and a
+     * planned run never replaces rows with none. The (store, date) counts as done (DuckDB holds it).
+     */
+    public synchronized void keptOldRows(String why, Instant now) {
+        rows = 0;
+        status = Status.SUCCEEDED;
+        suspect = true;
+        note = why;
         endedAt = now;
     }
 
@@ -117,5 +138,14 @@ public class StoreProgress {
 
     public String error() {
         return error;
+    }
+
+    public String note() {
+        return note;
+    }
+
+    /** True when the last attempt kept the old rows because the source returned none (see {@link #keptOldRows}). */
+    public boolean suspect() {
+        return suspect;
     }
 }

@@ -19,8 +19,9 @@ public class WindowRun {
     private final List<LocalDate> dates;
     private final Instant startedAt;
     private final Instant deadline;
-    private final List<WorkItem> workItems;
-    private final Map<String, StoreProgress> progress = new LinkedHashMap<>();
+    private volatile List<WorkItem> workItems;
+    /** Replaced as a whole (never changed in place), so readers iterate a stable map. */
+    private volatile Map<String, StoreProgress> progress;
     private volatile Phase phase = Phase.STOPPING_BACKEND;
     private volatile boolean backendTouched;
     private volatile Instant backendStoppedAt;
@@ -36,7 +37,7 @@ public class WindowRun {
         this.kind = kind;
         this.dates = List.copyOf(dates);
         this.workItems = List.copyOf(workItems);
-        this.progress.putAll(progress);
+        this.progress = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(progress));
         this.startedAt = startedAt;
     }
 
@@ -55,6 +56,21 @@ public class WindowRun {
     /** The (store, date) items the split iterates over. */
     public List<WorkItem> getWorkItems() {
         return workItems;
+    }
+
+    /**
+     * Takes these (store, date) pairs out of the run before its ETL starts (DuckDB was found to hold them);
+     * returns those that were in it.
+     */
+    public synchronized List<WorkItem> drop(java.util.Set<String> keys) {
+        List<WorkItem> dropped = workItems.stream().filter(w -> keys.contains(w.key())).toList();
+        if (!dropped.isEmpty()) {
+            workItems = workItems.stream().filter(w -> !keys.contains(w.key())).toList();
+            Map<String, StoreProgress> p = new LinkedHashMap<>(progress);
+            p.keySet().removeAll(keys);
+            progress = java.util.Collections.unmodifiableMap(p);
+        }
+        return dropped;
     }
 
     public StoreProgress progress(WorkItem item) {

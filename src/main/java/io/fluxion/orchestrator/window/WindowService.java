@@ -5,6 +5,7 @@ import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
@@ -56,6 +57,13 @@ public class WindowService {
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
+    /** Ends of runs the ledger refused to record; written when the next run opens (at most a few are kept). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<UnrecordedEnd> unrecordedEnds =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private record UnrecordedEnd(long runId, String status, String reason, int total, int ok, int failed, long rows,
+                                 Instant at) {
+    }
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
@@ -101,6 +109,7 @@ public class WindowService {
      * Sets the {@link #RUN} property, or {@link #SKIPPED} with the skip summary as body.
      */
     public void open(Exchange ex) {
+        recordUnrecordedEnds();
         String kind = ex.getIn().getHeader(KIND, "scheduled", String.class);
         String by = ex.getIn().getHeader(REQUESTED_BY, kind, String.class);
         @SuppressWarnings("unchecked")
@@ -173,14 +182,42 @@ public class WindowService {
             skip(ex, kind, by, dates, "another run started at the same moment", now);
             return;
         }
-        long step = ledger.stepStarted(id, "guard", now);
-        ledger.stepEnded(step, "OK", "dates " + dates + ", " + items.size() + " store loads, backend " + backend.mode()
-                + ", deadline " + run.deadline(), now);
+        try {
+            long step = ledger.stepStarted(id, "guard", now);
+            ledger.stepEnded(step, "OK", "dates " + Texts.dates(dates) + ", " + items.size() + " store loads, backend "
+                    + backend.mode() + ", deadline " + run.deadline(), now);
+        } catch (RuntimeException e) {
+            // nothing is touched yet: the run ends here, and never stays open in memory
+            current.compareAndSet(run, null);
+            LOG.error("Window run #{} ({}) not started: the ledger refused its guard step: {}", id, kind, e.getMessage());
+            try {
+                ledger.finishRun(id, "FAILED", "ledger error at the guard step: " + e.getMessage(), 0, 0, 0, 0, now);
+            } catch (RuntimeException again) {
+                LOG.error("Window run #{}: the ledger could not record its end either: {}", id, again.getMessage());
+            }
+            throw e;
+        }
         LOG.info("Window run #{} ({}) opened: business dates {}, {} store loads ({}), backend mode {}, deadline {}", id,
-                kind, dates, items.size(), items.stream().map(WorkItem::storeId).distinct().collect(Collectors.joining(",")),
-                backend.mode(), run.deadline());
+                kind, Texts.dates(dates), items.size(), Texts.list(items.stream().map(WorkItem::storeId).distinct().toList(),
+                        20), backend.mode(), run.deadline());
         ex.setProperty(RUN, run);
         ex.setProperty(SKIPPED, false);
+    }
+
+    /** Ends of earlier runs the ledger refused: tried again, so the ledger does not show them running for good. */
+    private void recordUnrecordedEnds() {
+        while (unrecordedEnds.size() > 20) {
+            unrecordedEnds.poll();
+        }
+        for (UnrecordedEnd e : List.copyOf(unrecordedEnds)) {
+            try {
+                ledger.finishRun(e.runId(), e.status(), e.reason(), e.total(), e.ok(), e.failed(), e.rows(), e.at());
+                unrecordedEnds.remove(e);
+                LOG.info("Window run #{}: its end ({}) is now recorded in the ledger", e.runId(), e.status());
+            } catch (RuntimeException ex) {
+                LOG.warn("Window run #{}: the ledger still refuses to record its end: {}", e.runId(), ex.getMessage());
+            }
+        }
     }
 
     /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
@@ -309,6 +346,28 @@ public class WindowService {
             ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
             throw e;
         }
+        dropImported(run);
+    }
+
+    /**
+     * A planned run never reloads what DuckDB already holds: the (store, date) pairs a coverage import found
+     * after this run planned (the file was held when the service started, so the import waited for this lease)
+     * leave the run before its ETL pulls anything.
+     */
+    private void dropImported(WindowRun run) {
+        if (!isPlanned(run.getKind())) {
+            return;
+        }
+        Instant now = clock.now();
+        List<WorkItem> dropped = run.drop(ledger.importedSince(run.startedAt()));
+        if (dropped.isEmpty()) {
+            return;
+        }
+        String detail = "dropped " + dropped.size() + " (store, date) pair(s) DuckDB already holds (imported coverage): "
+                + Texts.list(dropped, 10) + "; " + run.getWorkItems().size() + " left to load";
+        LOG.info("Window run #{}: {}", run.getId(), detail);
+        record(run, "the import-coverage step", () -> ledger.stepEnded(ledger.stepStarted(run.getId(), "import-coverage",
+                now), "OK", detail, now));
     }
 
     /** doCatch of the window: anything that stopped the window before its end (ETL throw, backend never drained). */
@@ -385,14 +444,32 @@ public class WindowService {
             lease.close();
             run.lease(null);
         }
-        if (etlStep != null && run.failure() == null) {
-            ledger.stepEnded(etlStep, "OK", run.count(StoreProgress.Status.SUCCEEDED) + " of " + run.getWorkItems().size()
-                    + " loaded, " + run.rows() + " rows", clock.now());
-        } else if (etlStep != null) {
-            ledger.stepEnded(etlStep, "FAILED", run.failure(), clock.now());
+        record(run, "the end of the etl step", () -> {
+            if (etlStep != null && run.failure() == null) {
+                ledger.stepEnded(etlStep, "OK", run.count(StoreProgress.Status.SUCCEEDED) + " of "
+                        + run.getWorkItems().size() + " loaded, " + run.rows() + " rows", clock.now());
+            } else if (etlStep != null) {
+                ledger.stepEnded(etlStep, "FAILED", run.failure(), clock.now());
+            }
+        });
+        record(run, "the release-duckdb step", () -> {
+            long step = ledger.stepStarted(run.getId(), "release-duckdb", clock.now());
+            ledger.stepEnded(step, "OK", "no connection of this process is open on " + writer.path(), clock.now());
+        });
+    }
+
+    /**
+     * A ledger write of the finally steps: a ledger error is logged and noted in the run's reason, and never
+     * stops what follows (starting the backend, ending the run).
+     */
+    private void record(WindowRun run, String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            String reason = "ledger error while recording " + what + ": " + e.getMessage();
+            LOG.error("Window run #{}: {}", run.getId(), reason);
+            run.fail(Texts.clip(reason, 500));
         }
-        long step = ledger.stepStarted(run.getId(), "release-duckdb", clock.now());
-        ledger.stepEnded(step, "OK", "no connection of this process is open on " + writer.path(), clock.now());
     }
 
     /**
@@ -405,63 +482,120 @@ public class WindowService {
             return;
         }
         run.phase(WindowRun.Phase.STARTING_BACKEND);
-        long step = ledger.stepStarted(run.getId(), "start-backend", clock.now());
-        ledger.backendState(run.getId(), "STARTING", clock.now());
+        long[] step = {-1};
+        // the ledger's trouble never keeps the backend down: each write is on its own, the start is not
+        record(run, "the start-backend step", () -> {
+            step[0] = ledger.stepStarted(run.getId(), "start-backend", clock.now());
+            ledger.backendState(run.getId(), "STARTING", clock.now());
+        });
         try {
             backend.start();
             Instant now = clock.now();
             run.backendStartedAt(now);
-            ledger.backendState(run.getId(), "STARTED", now);
-            ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")" + note(), now);
             LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
+            record(run, "the backend's start", () -> {
+                ledger.backendState(run.getId(), "STARTED", now);
+                if (step[0] >= 0) {
+                    ledger.stepEnded(step[0], "OK", "backend running (" + backend.mode() + ")" + note(), now);
+                }
+            });
         } catch (RuntimeException e) {
             String reason = "ALERT backend did not come back: " + Secrets.scrub(e.getMessage(), config.secrets());
             run.fail(reason);
-            ledger.backendState(run.getId(), "START_FAILED", clock.now());
-            ledger.stepEnded(step, "FAILED", reason, clock.now());
             LOG.error("Window run #{}: {}", run.getId(), reason, e);
+            record(run, "the backend's failed start", () -> {
+                ledger.backendState(run.getId(), "START_FAILED", clock.now());
+                if (step[0] >= 0) {
+                    ledger.stepEnded(step[0], "FAILED", reason, clock.now());
+                }
+            });
         }
     }
 
     // ---- step 5: summary --------------------------------------------------------------------------
 
-    /** Closes the run in the ledger, marks completed business dates, and sets the {@link RunSummary} as body. */
+    /**
+     * Closes the run in the ledger, marks completed business dates, and sets the {@link RunSummary} as body.
+     * The run ends in memory whatever the ledger does: a ledger error is logged and named in the reason.
+     */
     public RunSummary finish(Exchange ex) {
         WindowRun run = run(ex);
-        Instant now = clock.now();
-        run.phase(WindowRun.Phase.DONE);
-        int total = run.getWorkItems().size();
-        int ok = (int) run.count(StoreProgress.Status.SUCCEEDED);
-        int failed = total - ok;
-        String reason = run.failure();
-        if (reason == null && failed > 0) {
-            reason = failed + " of " + total + " store loads failed: " + run.failed().stream()
-                    .map(p -> p.storeId() + " " + p.date()).collect(Collectors.joining(", "));
+        try {
+            Instant now = clock.now();
+            run.phase(WindowRun.Phase.DONE);
+            int total = run.getWorkItems().size();
+            int ok = (int) run.count(StoreProgress.Status.SUCCEEDED);
+            int failed = total - ok;
+            String reason = reason(run, total, failed);
+            String status = run.failure() == null && failed == 0 ? "SUCCEEDED" : "FAILED";
+            String recorded = reason;
+            try {
+                ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+            } catch (RuntimeException e) {
+                LOG.error("Window run #{}: the ledger could not record the end of the run: {}", run.getId(), e.getMessage());
+                status = "FAILED";
+                reason = Texts.clip((reason == null ? "" : reason + "; ") + "ledger error at the end of the run: "
+                        + e.getMessage(), Texts.LEDGER_TEXT);
+                recorded = Texts.clip("ledger error at the end of the run: " + e.getMessage(), 500);
+                try {
+                    // a shorter record, so that the ledger does not show the run running for good
+                    ledger.finishRun(run.getId(), status, recorded, total, ok, failed, run.rows(), now);
+                } catch (RuntimeException again) {
+                    LOG.error("Window run #{}: the ledger refused the short record too (tried again when the next run"
+                            + " opens): {}", run.getId(), again.getMessage());
+                    unrecordedEnds.add(new UnrecordedEnd(run.getId(), status, recorded, total, ok, failed, run.rows(),
+                            now));
+                }
+            }
+            String finalStatus = status;
+            record(run, "the completed business dates", () -> markBusinessDays(run, now));
+            Duration downtime = run.backendStoppedAt() == null ? null : Duration.between(run.backendStoppedAt(),
+                    run.backendStartedAt() != null ? run.backendStartedAt() : now);
+            List<RunSummary.Line> lines = new ArrayList<>();
+            for (StoreProgress p : run.progress()) {
+                lines.add(new RunSummary.Line(p.storeId(), p.storeName(), p.date(), p.status().name(), p.rows(),
+                        p.attempts(), p.error(), p.note()));
+            }
+            RunSummary s = new RunSummary(run.getId(), run.getKind(), finalStatus, reason, run.getDates(), total, ok,
+                    failed, run.rows(), Duration.between(run.startedAt(), now), downtime, lines);
+            record(run, "the summary step", () -> {
+                long step = ledger.stepStarted(run.getId(), "summary", now);
+                ledger.stepEnded(step, "OK", total + " total, " + ok + " succeeded, " + failed + " failed, " + run.rows()
+                        + " rows, downtime " + (downtime == null ? "none" : Durations.format(downtime)), now);
+            });
+            last = s;
+            if (s.succeeded()) {
+                LOG.info("{}", s.toText());
+            } else {
+                LOG.warn("{}", s.toText());
+            }
+            ex.getIn().setBody(s);
+            return s;
+        } finally {
+            // whatever happened above, this run is over: the next trigger, window and KLK sync may run
+            current.compareAndSet(run, null);
         }
-        String status = reason == null ? "SUCCEEDED" : "FAILED";
-        ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
-        markBusinessDays(run, now);
-        Duration downtime = run.backendStoppedAt() == null ? null
-                : Duration.between(run.backendStoppedAt(), run.backendStartedAt() != null ? run.backendStartedAt() : now);
-        List<RunSummary.Line> lines = new ArrayList<>();
-        for (StoreProgress p : run.progress()) {
-            lines.add(new RunSummary.Line(p.storeId(), p.storeName(), p.date(), p.status().name(), p.rows(), p.attempts(),
-                    p.error()));
+    }
+
+    /**
+     * The run's reason, bounded: its own failure, else the failed store loads ("240 of 240 store loads failed:
+     * tienda_01 2026-10-01, ... and 230 more"); then the suspect loads that kept their old rows.
+     */
+    static String reason(WindowRun run, int total, int failed) {
+        List<String> parts = new ArrayList<>();
+        if (run.failure() != null) {
+            parts.add(run.failure());
+        } else if (failed > 0) {
+            parts.add(failed + " of " + total + " store loads failed: " + Texts.list(run.failed().stream()
+                    .map(p -> p.storeId() + " " + p.date()).toList(), 10));
         }
-        RunSummary s = new RunSummary(run.getId(), run.getKind(), status, reason, run.getDates(), total, ok, failed,
-                run.rows(), Duration.between(run.startedAt(), now), downtime, lines);
-        long step = ledger.stepStarted(run.getId(), "summary", now);
-        ledger.stepEnded(step, "OK", total + " total, " + ok + " succeeded, " + failed + " failed, " + run.rows()
-                + " rows, downtime " + (downtime == null ? "none" : Durations.format(downtime)), now);
-        last = s;
-        current.compareAndSet(run, null);
-        if (s.succeeded()) {
-            LOG.info("{}", s.toText());
-        } else {
-            LOG.warn("{}", s.toText());
+        List<String> suspect = run.progress().stream().filter(StoreProgress::suspect)
+                .map(p -> p.storeId() + " " + p.date()).toList();
+        if (!suspect.isEmpty()) {
+            parts.add(suspect.size() + " suspect store load(s) kept their old rows (the source returned none): "
+                    + Texts.list(suspect, 10));
         }
-        ex.getIn().setBody(s);
-        return s;
+        return parts.isEmpty() ? null : Texts.clip(String.join("; ", parts), Texts.LEDGER_TEXT);
     }
 
     /** A date is completed only when every current window store has it LOADED. */
