@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public class AlertWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(AlertWebhook.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ATTEMPTS = "fluxionWebhookAttempts";
 
     private final Alerts alerts;
     private final MonitoringLedger ledger;
@@ -40,7 +41,8 @@ public class AlertWebhook {
     public void send(Exchange ex) throws IOException, InterruptedException {
         long id = ex.getIn().getHeader(Alerts.ALERT_ID, Long.class);
         String text = ex.getIn().getBody(String.class);
-        int attempt = attempts(ex);
+        int attempt = attempts(ex) + 1;
+        ex.setProperty(ATTEMPTS, attempt);
         byte[] body = JSON.writeValueAsBytes(Map.of("text", text));
         HttpRequest req = HttpRequest.newBuilder(alerts.settings().webhookUrl())
                 .timeout(alerts.settings().webhookTimeout())
@@ -73,9 +75,10 @@ public class AlertWebhook {
         }
     }
 
+    /** Tries of this alert so far (counted here: redelivery headers are not reliable in the failure handler). */
     private static int attempts(Exchange ex) {
-        Integer redeliveries = ex.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return 1 + (redeliveries == null ? 0 : redeliveries);
+        Integer n = ex.getProperty(ATTEMPTS, Integer.class);
+        return n == null ? 0 : n;
     }
 
     /** A post the webhook did not take; its message never holds the URL. */

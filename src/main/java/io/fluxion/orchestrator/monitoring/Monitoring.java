@@ -132,21 +132,20 @@ public class Monitoring {
 
     // ---- KLK ------------------------------------------------------------------------------------
 
-    /** End of a KLK trigger (body = the route's summary map: route, status, ...), run or not. */
-    public void klkFinished(Exchange ex) {
+    /** Outcome of a KLK trigger as {@link io.fluxion.orchestrator.klk.KlkRoute} tells it (route, status, reason, ...). */
+    public void klkFinished(Map<String, Object> outcome) {
         try {
-            Map<?, ?> body = ex.getIn().getBody(Map.class);
-            if (body == null || body.get("route") == null || body.get("status") == null) {
+            if (outcome == null || outcome.get("route") == null || outcome.get("status") == null) {
                 return;
             }
-            String route = String.valueOf(body.get("route"));
-            String status = String.valueOf(body.get("status"));
+            String route = String.valueOf(outcome.get("route"));
+            String status = String.valueOf(outcome.get("status"));
             if ("DISABLED".equals(status)) {
                 return;
             }
             metrics.klkRuns(route, FluxionMetrics.outcome(status)).increment();
             if ("FAILED".equals(status)) {
-                checkKlkStreak(route, body.get("reason"));
+                checkKlkStreak(route, outcome.get("reason"));
             }
         } catch (RuntimeException e) {
             LOG.error("Monitoring of a KLK run failed (the run is not affected): {}", e.toString(), e);

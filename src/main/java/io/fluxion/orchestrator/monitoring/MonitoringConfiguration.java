@@ -4,6 +4,7 @@ import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.klk.KlkRoute;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
@@ -85,6 +86,13 @@ public class MonitoringConfiguration implements CamelConfiguration {
         registry.bind("alertWebhook", new AlertWebhook(alerts, mledger, clock));
         registry.bind("fluxionMetrics", metrics);
         registry.bind("monitoring", monitoring);
+        // the KLK routes tell their outcomes (a bean step after their doFinally would not run after a handled error)
+        for (String name : List.of("klkInventory", "klkSales")) {
+            KlkRoute klk = registry.lookupByNameAndType(name, KlkRoute.class);
+            if (klk != null) {
+                klk.listener(monitoring::klkFinished);
+            }
+        }
 
         StoreProbe probe = new StoreProbe(cfg.enabledStores(), clock,
                 Durations.parse("fluxion.monitoring.probe-timeout", props.apply("fluxion.monitoring.probe-timeout") == null
