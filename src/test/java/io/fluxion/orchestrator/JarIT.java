@@ -69,7 +69,12 @@ class JarIT {
             port = s.getLocalPort();
         }
         Path log = work.resolve("service.out");
-        Process service = new ProcessBuilder(java(), "-Dcamel.server.port=" + port, "-jar", JAR.toString())
+        int managementPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            managementPort = s.getLocalPort();
+        }
+        Process service = new ProcessBuilder(java(), "-Dcamel.server.port=" + port,
+                "-Dcamel.management.port=" + managementPort, "-jar", JAR.toString())
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

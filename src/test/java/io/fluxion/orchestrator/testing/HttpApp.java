@@ -41,9 +41,9 @@ public final class HttpApp implements AutoCloseable {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> p = new HashMap<>();
-        p.put("camel.management.enabled", "true");
         p.put("camel.management.port", String.valueOf(managementPort));
         p.putAll(props);
+        p.put("camel.management.enabled", "true");
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", String.valueOf(port));
         return new HttpApp(Services.start(p, beans), port, Integer.parseInt(p.get("camel.management.port")));
