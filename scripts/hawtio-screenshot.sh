@@ -44,8 +44,9 @@ mkdir -p "$WORK/app"
    -jar "$ROOT/target/fluxion-orchestrator.jar" > "$WORK/app.out" 2>&1) &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$API/maintenance-status" 120
-curl -fsS -X POST -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API/api/etl/scheduler/trigger" >/dev/null \
-  || echo "(no window triggered: $(curl -sS -X POST -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API/api/etl/scheduler/trigger"))"
+# 202: a window for yesterday starts; 409: one already runs (the start-up catch-up of the demo's missing days)
+echo "trigger: HTTP $(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+  "http://127.0.0.1:$API/api/etl/scheduler/trigger")"
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$API/api/etl/scheduler/status" | grep -q '"is_running":false' && break; sleep 1
 done

@@ -15,7 +15,7 @@ const connection = {
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'] })
 try {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1100 } })
   await context.addInitScript(c => {
     localStorage.setItem('connect.connections', JSON.stringify({ [c.id]: c }))
   }, connection)
@@ -34,6 +34,14 @@ try {
   }
   // the Camel tree lists the context and its routes; wait for a route of this product
   await page.getByText('nightly-window', { exact: false }).first().waitFor({ timeout: 60000 })
+  // the routes folder: every route with its state and exchange counters
+  await page.getByText('routes', { exact: true }).first().click()
+  const total = page.getByRole('columnheader', { name: /Total/ }).first()
+  await total.waitFor({ timeout: 30000 })
+  // busiest routes first: the window, the store loads, the API calls the run made
+  await total.click()
+  await page.waitForTimeout(500)
+  await total.click()
   await page.waitForTimeout(2000)
   await page.screenshot({ path: out, fullPage: false })
   console.log('screenshot saved to ' + out)
