@@ -105,7 +105,7 @@ class MonitoringHttpTest {
         p.put("fluxion.klk.retries", "0");
         p.put("fluxion.alerts.webhook-url", webhook.url("/services/T000/B000/s3cr3t-webhook-token"));
         p.put("fluxion.alerts.webhook-retries", "1");
-        p.put("fluxion.alerts.webhook-timeout", "1s");
+        p.put("fluxion.alerts.webhook-timeout", "3s");
         p.put("fluxion.alerts.max-duration", "30m");
         p.put("fluxion.alerts.check-interval", "100ms");
         p.put("fluxion.monitoring.probe-max-age", "1ms");
@@ -468,7 +468,7 @@ class MonitoringHttpTest {
         long withWebhookUp = System.nanoTime() - t0;
         assertThat(up.status()).isEqualTo("FAILED");
 
-        // the same run with a webhook that accepts connections and never answers (timeout 1 s, 1 retry)
+        // the same run with a webhook that accepts connections and never answers (timeout 3 s, 1 retry)
         webhook.hang(true);
         RunSummary down;
         long withWebhookDown;
@@ -484,14 +484,33 @@ class MonitoringHttpTest {
                 .filter(a -> a.runId() != null && a.runId() == down.runId()).findFirst().orElseThrow();
         assertThat(alert.webhookStatus()).as("the run ended before the webhook was even tried out").isEqualTo("PENDING");
         System.out.printf("[measure] failing window: %d ms with the webhook up, %d ms with it hanging"
-                + " (a blocking post would add >= 3000 ms: 1 s timeout, 1 s backoff, 1 s timeout)%n",
+                + " (a blocking post would add >= 7000 ms: 3 s timeout, 1 s backoff, 3 s timeout)%n",
                 withWebhookUp / 1_000_000, withWebhookDown / 1_000_000);
-        assertThat(Duration.ofNanos(withWebhookDown)).isLessThan(Duration.ofNanos(withWebhookUp).plusMillis(1500));
+        assertThat(Duration.ofNanos(withWebhookDown)).isLessThan(Duration.ofNanos(withWebhookUp).plusMillis(3000));
         Services.await("the alert marked FAILED after its retry", Duration.ofSeconds(20), () -> app.bean("monitoringLedger",
                 MonitoringLedger.class).alert(alert.id()).map(a -> "FAILED".equals(a.webhookStatus())).orElse(false));
         AlertRecord failed = app.bean("monitoringLedger", MonitoringLedger.class).alert(alert.id()).orElseThrow();
         assertThat(failed.webhookAttempts()).isEqualTo(2);
         assertThat(failed.webhookError()).doesNotContain("s3cr3t-webhook-token").doesNotContain("127.0.0.1");
         webhook.hang(false);
+    }
+    @Test
+    @Order(12)
+    void aStoreMoreThanTheLimitBehindIsAlertedOnceAndMeasured() throws Exception {
+        webhook.clear();
+        // nine days later nothing more was loaded: yesterday is D + 9, each store's last date is D
+        clock.advance(Duration.ofDays(9));
+        for (String id : STORES) {
+            HttpReceiver.Request r = webhook.await("days-behind " + id, Duration.ofSeconds(10),
+                    x -> x.body().contains("Store " + id + " (") && x.body().contains("is 9 days behind"));
+            assertThat(JSON.readTree(r.body()).path("text").asText()).contains("last loaded business date " + D)
+                    .contains("fluxion.alerts.days-behind 7");
+        }
+        Services.await("metrics refreshed", Duration.ofSeconds(10),
+                () -> metrics().value("fluxion_store_days_behind", "store", "tienda_01") == 9.0);
+        assertThat(metrics().value("fluxion_store_days_behind", "store", "tienda_02")).isEqualTo(9.0);
+        HttpApp.sleep(500);
+        assertThat(webhook.requests()).as("once per store and business date, not at every check")
+                .filteredOn(x -> x.body().contains("days behind")).hasSize(2);
     }
 }
