@@ -3,7 +3,6 @@ package io.fluxion.orchestrator.monitoring;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -39,7 +38,6 @@ public class FluxionMetrics {
 
     private final MeterRegistry registry;
     private final MonitoringLedger ledger;
-    private final Clock clock;
     private final ZoneId zone;
     private final Supplier<LocalDate> businessDate;
     private volatile double windowDuration = Double.NaN;
@@ -53,11 +51,10 @@ public class FluxionMetrics {
      * @param stores       the window's stores (their series exist from the start, at zero)
      * @param businessDate the window's business date now (yesterday in the window zone)
      */
-    public FluxionMetrics(MeterRegistry registry, MonitoringLedger ledger, Clock clock, ZoneId zone,
+    public FluxionMetrics(MeterRegistry registry, MonitoringLedger ledger, ZoneId zone,
                           Supplier<LocalDate> businessDate, Collection<String> stores) {
         this.registry = registry;
         this.ledger = ledger;
-        this.clock = clock;
         this.zone = zone;
         this.businessDate = businessDate;
         Gauge.builder("fluxion.window.duration.seconds", this, m -> m.windowDuration)

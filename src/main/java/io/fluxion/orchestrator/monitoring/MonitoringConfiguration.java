@@ -77,7 +77,7 @@ public class MonitoringConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class, meters);
         }
-        FluxionMetrics metrics = new FluxionMetrics(meters, mledger, clock, cfg.window().zone(), windowClock::businessDate,
+        FluxionMetrics metrics = new FluxionMetrics(meters, mledger, cfg.window().zone(), windowClock::businessDate,
                 cfg.windowStores().stream().map(StoreConfig::id).toList());
         Monitoring monitoring = new Monitoring(cfg, windowClock, window, alerts, metrics, mledger);
 
