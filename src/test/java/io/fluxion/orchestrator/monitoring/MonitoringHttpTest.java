@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 class MonitoringHttpTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final LocalDate D = LocalDate.of(2026, 11, 20);
-    static final List<String> STORES = List.of("tienda_01", "tienda_02");
+    /** Store ids no other test uses: a stray connection from another build to this server's port finds nothing of theirs. */
+    static final List<String> STORES = List.of("tienda_71", "tienda_72");
     static final String CONTEXT_MBEAN = "org.apache.camel:context=fluxion,type=context,name=\"fluxion\"";
 
     @TempDir
@@ -89,7 +90,7 @@ class MonitoringHttpTest {
         duckDir = Files.createDirectories(tmp.resolve("duck"));
 
         Map<String, String> p = Apps.base(data);
-        p.putAll(stores.storeProperties(STORES, "tienda_02", storeProxy.port()));
+        p.putAll(stores.storeProperties(STORES, "tienda_72", storeProxy.port()));
         p.putAll(ecs.properties());
         p.put("fluxion.backend.ecs.endpoint", "http://127.0.0.1:" + ecsProxy.port());
         p.put("fluxion.backend.stop-timeout", "10s");
@@ -275,7 +276,7 @@ class MonitoringHttpTest {
             assertThat(h.path("status").asText()).isEqualTo("UP");
             JsonNode stores = check(h, "store-sources");
             assertThat(stores.path("status").asText()).isEqualTo("UNKNOWN");
-            assertThat(stores.path("message").asText()).contains("1 of 2 store sources unreachable: tienda_02");
+            assertThat(stores.path("message").asText()).contains("1 of 2 store sources unreachable: tienda_72");
             JsonNode ready = health("/ready", 200);
             assertThat(ready.toString()).doesNotContain("store-sources");
         } finally {
@@ -387,7 +388,7 @@ class MonitoringHttpTest {
         assertThat(failed.contentType()).startsWith("application/json");
         JsonNode body = JSON.readTree(failed.body());
         assertThat(body.size()).as("Slack-compatible {\"text\": ...}").isEqualTo(1);
-        assertThat(body.path("text").asText()).contains("tienda_02").contains("1 of 2 store loads failed");
+        assertThat(body.path("text").asText()).contains("tienda_72").contains("1 of 2 store loads failed");
         HttpReceiver.Request notBack = webhook.await("backend-not-back", Duration.ofSeconds(10),
                 r -> r.body().contains("NOT running again"));
         assertThat(JSON.readTree(notBack.body()).path("text").asText()).contains("#" + s.runId());
@@ -402,8 +403,8 @@ class MonitoringHttpTest {
         }
 
         Prometheus m = metrics();
-        assertThat(m.value("fluxion_store_loads_total", "store", "tienda_02", "outcome", "failed")).isEqualTo(1.0);
-        assertThat(m.value("fluxion_store_loads_total", "store", "tienda_01", "outcome", "succeeded")).isEqualTo(2.0);
+        assertThat(m.value("fluxion_store_loads_total", "store", "tienda_72", "outcome", "failed")).isEqualTo(1.0);
+        assertThat(m.value("fluxion_store_loads_total", "store", "tienda_71", "outcome", "succeeded")).isEqualTo(2.0);
         assertThat(m.value("fluxion_window_runs_total", "kind", "manual", "outcome", "failed")).isEqualTo(1.0);
         // the backend never came back: downtime runs until the end of that run
         RunRecord run = app.ledger().run(s.runId()).orElseThrow();
@@ -413,7 +414,7 @@ class MonitoringHttpTest {
 
     @Test
     @Order(9)
-    void aRunLongerThanTheMaximumIsAlertedWhileItRuns() throws Exception {
+    void aRunLongerThanTheMaximumAndABackendNotBackByTheWindowEndAreAlertedWhileItRuns() throws Exception {
         webhook.clear();
         app.ledger().setting(WindowService.SETTING_MAX_ATTEMPTS, "2", clock.instant());
         sleeper.close();
@@ -427,16 +428,25 @@ class MonitoringHttpTest {
                     x -> x.body().contains("more than fluxion.alerts.max-duration"));
             assertThat(JSON.readTree(r.body()).path("text").asText()).contains("#" + id).contains("has been running for 31m");
             assertThat(run).as("the alert came while the run still runs").isNotDone();
+            // still stuck past the next window end (06:00 Caracas) with the backend stopped
+            clock.advance(Duration.ofHours(20));
+            HttpReceiver.Request notBack = webhook.await("backend not back by the window end", Duration.ofSeconds(10),
+                    x -> x.body().contains("the backend is still not running"));
+            assertThat(JSON.readTree(notBack.body()).path("text").asText()).contains("#" + id)
+                    .contains("the window ended at 06:00 America/Caracas");
         } finally {
             storeProxy.refuse(false);
             sleeper.open();
         }
         RunSummary s = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(s.succeeded()).as(s.toText()).isTrue();
+        // 20 h later its ETL maximum (4 h) had passed: no retry, the store failed, the backend was started
+        assertThat(s.status()).as(s.toText()).isEqualTo("FAILED");
+        assertThat(app.ledger().run(s.runId()).orElseThrow().backendState()).isEqualTo("STARTED");
         app.ledger().setting(WindowService.SETTING_MAX_ATTEMPTS, "1", clock.instant());
         HttpApp.sleep(300);
         assertThat(webhook.requests()).as("raised once per run, not again at its end")
                 .filteredOn(x -> x.body().contains("max-duration")).hasSize(1);
+        assertThat(webhook.requests()).filteredOn(x -> x.body().contains("still not running")).hasSize(1);
     }
 
     @Test
@@ -498,17 +508,20 @@ class MonitoringHttpTest {
     @Order(12)
     void aStoreMoreThanTheLimitBehindIsAlertedOnceAndMeasured() throws Exception {
         webhook.clear();
-        // nine days later nothing more was loaded: yesterday is D + 9, each store's last date is D
+        // nine days later nothing more was loaded: each store's last date is D (run 4 reloaded it)
         clock.advance(Duration.ofDays(9));
+        LocalDate yesterday = clock.instant().atZone(java.time.ZoneId.of("America/Caracas")).toLocalDate().minusDays(1);
+        long behind = java.time.temporal.ChronoUnit.DAYS.between(D, yesterday);
+        assertThat(behind).isGreaterThan(7);
         for (String id : STORES) {
             HttpReceiver.Request r = webhook.await("days-behind " + id, Duration.ofSeconds(10),
-                    x -> x.body().contains("Store " + id + " (") && x.body().contains("is 9 days behind"));
+                    x -> x.body().contains("Store " + id + " (") && x.body().contains("is " + behind + " days behind"));
             assertThat(JSON.readTree(r.body()).path("text").asText()).contains("last loaded business date " + D)
                     .contains("fluxion.alerts.days-behind 7");
         }
         Services.await("metrics refreshed", Duration.ofSeconds(10),
-                () -> metrics().value("fluxion_store_days_behind", "store", "tienda_01") == 9.0);
-        assertThat(metrics().value("fluxion_store_days_behind", "store", "tienda_02")).isEqualTo(9.0);
+                () -> metrics().value("fluxion_store_days_behind", "store", "tienda_71") == behind);
+        assertThat(metrics().value("fluxion_store_days_behind", "store", "tienda_72")).isEqualTo((double) behind);
         HttpApp.sleep(500);
         assertThat(webhook.requests()).as("once per store and business date, not at every check")
                 .filteredOn(x -> x.body().contains("days behind")).hasSize(2);
