@@ -69,12 +69,18 @@ class MonitoringHttpTest {
     static HttpApp app;
     static Path data;
     static Path duckDir;
+    static final Map<String, StoreServer.Totals> SOURCE = new java.util.concurrent.ConcurrentHashMap<>();
+    static final List<java.sql.Connection> OPEN = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         stores = StoreServer.start(tmp.resolve("stores"));
         for (String id : STORES) {
             stores.createStore(id, false, D, D);
+            SOURCE.put(id, stores.totals(id, D));
+            // one connection held for the whole test: the H2 database is not closed and reopened with every
+            // chunk's short connection (twice a source read back empty mid-run under a loaded machine)
+            OPEN.add(java.sql.DriverManager.getConnection(stores.url(id), "sa", ""));
         }
         storeProxy = new TcpProxy(stores.port());
         ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
@@ -133,6 +139,9 @@ class MonitoringHttpTest {
         ecsProxy.close();
         ecs.close();
         storeProxy.close();
+        for (java.sql.Connection c : OPEN) {
+            c.close();
+        }
         stores.close();
         webhook.close();
         klkBackend.close();
@@ -340,6 +349,10 @@ class MonitoringHttpTest {
     @Test
     @Order(7)
     void afterAWindowTheMetricsHoldWhatDuckDbHolds() {
+        for (String id : STORES) {
+            assertThat(stores.totals(id, D)).as(id + " source before the window (default zone "
+                    + java.util.TimeZone.getDefault().getID() + ")").isEqualTo(SOURCE.get(id));
+        }
         RunSummary s = window();
         assertThat(s.succeeded()).as(s.toText()).isTrue();
 
@@ -347,7 +360,8 @@ class MonitoringHttpTest {
         DuckDbFile duck = new DuckDbFile(duckDir.resolve("fluxion.duckdb"));
         for (String id : STORES) {
             long rows = duck.totals(id, D).rows();
-            assertThat(rows).as(id + " in DuckDB and in its source").isPositive().isEqualTo(stores.totals(id, D).rows());
+            assertThat(rows).as(id + " in DuckDB and in its source (default zone " + java.util.TimeZone.getDefault().getID()
+                    + ", source now " + stores.totals(id, D) + ")").isPositive().isEqualTo(SOURCE.get(id).rows());
             assertThat(m.value("fluxion_rows_loaded_total", "store", id)).as(id).isEqualTo((double) rows);
             assertThat(m.value("fluxion_store_loads_total", "store", id, "outcome", "succeeded")).isEqualTo(1.0);
             assertThat(m.value("fluxion_store_loads_total", "store", id, "outcome", "failed")).isZero();
