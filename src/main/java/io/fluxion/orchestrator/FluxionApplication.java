@@ -30,6 +30,8 @@ public final class FluxionApplication {
         Main main = new Main();
         main.configure().addConfiguration(FluxionConfiguration.class);
         main.configure().addConfiguration(ApiConfiguration.class);
+        // after the two above: health checks, metrics and alerts over their beans (docs/MONITORING.md)
+        main.configure().addConfiguration(io.fluxion.orchestrator.monitoring.MonitoringConfiguration.class);
         // an optional operator file beside the jar overrides the packaged defaults
         String extra = System.getenv("FLUXION_CONFIG");
         if (extra == null) {

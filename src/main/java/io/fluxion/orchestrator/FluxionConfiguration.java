@@ -100,6 +100,8 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("fluxionConfig", cfg);
         registry.bind("windowClock", windowClock);
         registry.bind("ledger", ledger);
+        // the same pool for monitoring's alerts and metric queries (MonitoringConfiguration)
+        registry.bind("ledgerDataSource", DataSource.class, ledgerPool);
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind("duckDbWriter", writer);
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded

@@ -32,6 +32,12 @@ class HttpJarEnvPortIT {
                 "-jar", JAR.toAbsolutePath().toString())
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
+        // the management server too takes its port from the environment (never the fixed 9876 in a test)
+        int managementPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            managementPort = s.getLocalPort();
+        }
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
         pb.environment().put("FLUXION_DEMO_ENABLED", "false");
         pb.environment().put("FLUXION_LOG_DIR", work.resolve("logs").toString());
         Process service = pb.start();

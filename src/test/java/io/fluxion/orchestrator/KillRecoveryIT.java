@@ -163,6 +163,7 @@ class KillRecoveryIT {
         int hour = ZonedDateTime.now(zone).getHour();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dfluxion.log-dir=" + work.resolve("logs"), "-Dcamel.server.enabled=false",
+                "-Dcamel.management.enabled=false",
                 "-Dfluxion.window.zone=" + zone.getId(),
                 "-Dfluxion.window.start=" + String.format("%02d:00", hour - 1),
                 "-Dfluxion.window.end=" + String.format("%02d:00", hour + 3),

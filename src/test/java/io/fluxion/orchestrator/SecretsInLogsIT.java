@@ -74,7 +74,12 @@ class SecretsInLogsIT {
                 port = s.getLocalPort();
             }
             List<String> service = new ArrayList<>(props);
-            service.addAll(List.of("-Dcamel.server.port=" + port, "-jar", JAR.toString()));
+            int managementPort;
+            try (ServerSocket m = new ServerSocket(0)) {
+                managementPort = m.getLocalPort();
+            }
+            service.addAll(List.of("-Dcamel.server.port=" + port, "-Dcamel.management.port=" + managementPort,
+                    "-jar", JAR.toString()));
             Run s = java(service, env, 120, "(fluxion) started");
             String console = r.output + s.output;
 

@@ -58,6 +58,8 @@ public class KlkRoute implements ScheduledRoute {
     private final WindowService window;
     private final String cron;
     private final AtomicReference<KlkRun> running = new AtomicReference<>();
+    /** Told the outcome of every trigger that was recorded (monitoring: metrics and alerts); never fails a run. */
+    private volatile java.util.function.Consumer<Map<String, Object>> listener = m -> { };
 
     public KlkRoute(String name, FluxionConfig config, WindowClock clock, Ledger ledger, DuckDbWriter writer,
                     WindowService window) {
@@ -101,6 +103,22 @@ public class KlkRoute implements ScheduledRoute {
 
     public String mode() {
         return config.klk().mode();
+    }
+
+    /**
+     * Sets who is told each recorded outcome: the summary map (route, id, status, reason, ...) of a run at its
+     * end, or of a trigger that did not run. Called from the route's thread; exceptions are logged, not thrown.
+     */
+    public void listener(java.util.function.Consumer<Map<String, Object>> l) {
+        listener = l == null ? m -> { } : l;
+    }
+
+    private void tell(Map<String, Object> outcome) {
+        try {
+            listener.accept(outcome);
+        } catch (RuntimeException e) {
+            LOG.error("KLK {}: the outcome listener failed (the run is not affected): {}", name, e.toString());
+        }
     }
 
     public String cron() {
@@ -227,6 +245,7 @@ public class KlkRoute implements ScheduledRoute {
                 ledger.klkRunFinished(id, "FAILED", reason, null, null, 0, 0, 0L, null, clock.now());
                 LOG.error("KLK {} run #{} failed: {}", name, id, reason);
                 ex.getIn().setBody(Map.of("route", name, "id", id, "status", "FAILED", "reason", reason));
+                tell(ex.getIn().getBody(Map.class));
                 return;
             }
         }
@@ -298,6 +317,7 @@ public class KlkRoute implements ScheduledRoute {
             LOG.warn("KLK {} run #{} failed: {}", name, run.getId(), reason);
         }
         ex.getIn().setBody(body);
+        tell(body);
         return body;
     }
 
@@ -321,5 +341,6 @@ public class KlkRoute implements ScheduledRoute {
         body.put("status", status);
         body.put("reason", reason);
         ex.getIn().setBody(body);
+        tell(body);
     }
 }

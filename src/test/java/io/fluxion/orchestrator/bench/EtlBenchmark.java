@@ -387,6 +387,8 @@ public final class EtlBenchmark {
         cmd.add("-Dfluxion.data-dir=" + dataDir);
         cmd.add("-Dfluxion.log-dir=" + dataDir.resolve("logs"));
         storeProps(dbs).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // never the management server's fixed port 9876 (another build may use it): a free one
+        cmd.add("-Dcamel.management.port=" + freePort());
         extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());

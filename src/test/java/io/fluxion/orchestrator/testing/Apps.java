@@ -22,6 +22,8 @@ public final class Apps {
         p.put("fluxion.etl.redelivery-delay", "50ms");
         p.put("fluxion.backend.poll-interval", "20ms");
         p.put("camel.main.shutdownTimeout", "5");
+        // no management server on the fixed port 9876 (HttpApp starts one on a free port)
+        p.put("camel.management.enabled", "false");
         return p;
     }
 

@@ -24,20 +24,29 @@ public final class HttpApp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Services app;
     private final int port;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpApp(Services app, int port) {
+    private HttpApp(Services app, int port, int managementPort) {
         this.app = app;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
-    /** Starts the service with the given properties and beans bound before init (clock, sleeper). */
+    /**
+     * Starts the service with the given properties and beans bound before init (clock, sleeper), the API
+     * and the management server (Jolokia, health, metrics) each on a free port, as the jar runs them.
+     */
     public static HttpApp start(Map<String, String> props, Map<String, Object> beans) {
         int port = freePort();
-        Map<String, String> p = new HashMap<>(props);
+        int managementPort = freePort();
+        Map<String, String> p = new HashMap<>();
+        p.put("camel.management.port", String.valueOf(managementPort));
+        p.putAll(props);
+        p.put("camel.management.enabled", "true");
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", String.valueOf(port));
-        return new HttpApp(Services.start(p, beans), port);
+        return new HttpApp(Services.start(p, beans), port, Integer.parseInt(p.get("camel.management.port")));
     }
 
     public static HttpApp start(Map<String, String> props, Clock clock) {
@@ -54,6 +63,44 @@ public final class HttpApp implements AutoCloseable {
 
     public String base() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The management server: {@code /observe/jolokia}, {@code /observe/health}, {@code /observe/metrics}. */
+    public String managementBase() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** GET on the management server, with HTTP Basic credentials when user is not null. */
+    public Resp management(String path, String user, String password) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(managementBase() + path)).GET();
+        if (user != null) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return send(b);
+    }
+
+    public Resp management(String path) {
+        return management(path, null, null);
+    }
+
+    /** POST of a JSON body to the management server (a Jolokia request). */
+    public Resp managementPost(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(managementBase() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return app.bean(name, type);
     }
 
     public CamelContext context() {

@@ -21,13 +21,15 @@ public final class Services implements AutoCloseable {
 
     /**
      * Starts the service with the given properties and beans (bound before the configuration runs,
-     * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener unless the
-     * properties enable one. Returns once the start-up recovery has decided (it looks at the clock once,
+     * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener (API or
+     * management) unless the properties enable one. Returns once the start-up recovery has decided (it looks at the clock once,
      * 0.5 s after the start: a test that moves the clock before would make it run a window late).
      */
     public static Services start(Map<String, String> overrides, Map<String, Object> beans) {
         Map<String, String> props = new HashMap<>();
         props.put("camel.server.enabled", "false");
+        // no management server (port 9876 by default) unless the test asks for one, on a port it chose
+        props.put("camel.management.enabled", "false");
         props.putAll(overrides);
         Main main = FluxionApplication.newMain(props);
         beans.forEach(main::bind);

@@ -1,0 +1,232 @@
+package io.fluxion.orchestrator.monitoring;
+
+import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.window.WindowRun;
+import io.fluxion.orchestrator.window.WindowService;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * The product's named health checks at {@code /observe/health} (readiness unless said otherwise). Each
+ * answers with a message an operator can act on; none puts a secret or a stack trace in its answer.
+ */
+public final class HealthChecks {
+    public static final String GROUP = "fluxion";
+    /** Longest a check that calls another system (ECS, the KLK backend) waits for it. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    private HealthChecks() {
+    }
+
+    /** The run ledger answers a query. */
+    public static final class LedgerCheck extends AbstractHealthCheck {
+        private final Ledger ledger;
+        private final List<String> secrets;
+
+        public LedgerCheck(Ledger ledger, List<String> secrets) {
+            super(GROUP, "ledger");
+            this.ledger = ledger;
+            this.secrets = secrets;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            try {
+                ledger.ping();
+                builder.message("the run ledger answers").up();
+            } catch (RuntimeException e) {
+                builder.message("the run ledger does not answer: " + Secrets.scrub(e.getMessage(), secrets)).down();
+            }
+        }
+    }
+
+    /** A file can be created (and removed) in {@code fluxion.data-dir}. */
+    public static final class DataDirCheck extends AbstractHealthCheck {
+        private final Path dir;
+
+        public DataDirCheck(Path dir) {
+            super(GROUP, "data-dir");
+            this.dir = dir;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            try {
+                Path probe = Files.createTempFile(dir, ".health-", ".tmp");
+                Files.delete(probe);
+                long free = Files.getFileStore(dir).getUsableSpace();
+                builder.detail("usable.bytes", free);
+                builder.message("data dir " + dir + " is writable (" + (free / (1024 * 1024)) + " MB free)").up();
+            } catch (IOException | RuntimeException e) {
+                builder.message("data dir " + dir + " is not writable: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage())).down();
+            }
+        }
+    }
+
+    /** The folder of the analytics DuckDB file exists (the file itself may not exist before the first load). */
+    public static final class DuckDbFolderCheck extends AbstractHealthCheck {
+        private final Path file;
+
+        public DuckDbFolderCheck(Path file) {
+            super(GROUP, "duckdb-folder");
+            this.file = file;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            Path folder = file.toAbsolutePath().getParent();
+            if (folder != null && Files.isDirectory(folder)) {
+                builder.message("folder " + folder + " of the DuckDB file exists"
+                        + (Files.exists(file) ? "" : " (the file is created by the first load)")).up();
+            } else {
+                builder.message("folder " + folder + " of the DuckDB file " + file + " does not exist"
+                        + " (shared storage not mounted?)").down();
+            }
+        }
+    }
+
+    /** {@code fluxion.backend.mode=ecs}: ECS answers {@code DescribeServices} for the backend's service. */
+    public static final class EcsCheck extends AbstractHealthCheck {
+        private final EcsClient ecs;
+        private final FluxionConfig.Backend cfg;
+        private final List<String> secrets;
+
+        public EcsCheck(EcsClient ecs, FluxionConfig.Backend cfg, List<String> secrets) {
+            super(GROUP, "backend-ecs");
+            this.ecs = ecs;
+            this.cfg = cfg;
+            this.secrets = secrets;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            String name = "service " + cfg.service() + " of cluster " + cfg.cluster();
+            try {
+                DescribeServicesResponse r = ecs.describeServices(b -> b.cluster(cfg.cluster()).services(cfg.service())
+                        .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
+                Optional<Service> s = r.services().stream().filter(x -> cfg.service().equals(x.serviceName())).findFirst();
+                if (s.isEmpty()) {
+                    String why = r.failures().isEmpty() ? "not found" : r.failures().get(0).reason();
+                    builder.message("ECS answers, but " + name + " is " + why).down();
+                    return;
+                }
+                builder.detail("desired.count", s.get().desiredCount());
+                builder.detail("running.count", s.get().runningCount());
+                builder.message("ECS answers: " + name + " " + s.get().status() + ", desired " + s.get().desiredCount()
+                        + ", running " + s.get().runningCount()).up();
+            } catch (RuntimeException e) {
+                builder.message("ECS does not answer DescribeServices for " + name + ": " + e.getClass().getSimpleName()
+                        + " " + Secrets.scrub(String.valueOf(e.getMessage()), secrets)).down();
+            }
+        }
+    }
+
+    /**
+     * {@code fluxion.klk.mode=backend}: the backend answers HTTP at {@code fluxion.klk.backend-url} (any
+     * answer below 500). While a window run has stopped the backend, that is expected and reported as such.
+     */
+    public static final class KlkBackendCheck extends AbstractHealthCheck {
+        private final URI url;
+        private final WindowService window;
+        private final List<String> secrets;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(CALL_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+
+        public KlkBackendCheck(URI url, WindowService window, List<String> secrets) {
+            super(GROUP, "klk-backend");
+            this.url = url;
+            this.window = window;
+            this.secrets = secrets;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            String where = Secrets.redactUrl(url.toString());
+            Optional<WindowRun> run = window.current().filter(WindowRun::backendTouched);
+            if (run.isPresent()) {
+                builder.message("the backend " + where + " is stopped by window run #" + run.get().getId()
+                        + " (expected until the run starts it)").up();
+                return;
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(CALL_TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() >= 500) {
+                    builder.message("the backend " + where + " answers HTTP " + r.statusCode()).down();
+                } else {
+                    builder.message("the backend " + where + " answers (HTTP " + r.statusCode() + ")").up();
+                }
+            } catch (IOException e) {
+                builder.message("the backend " + where + " does not answer: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + Secrets.scrub(e.getMessage(), secrets))).down();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                builder.message("interrupted").down();
+            }
+        }
+    }
+
+    /**
+     * The stores' sources answer (connect and a trivial query). Reported, never a reason to be unready:
+     * neither a readiness nor a liveness check, so only {@code /observe/health} runs it; a store that
+     * cannot be reached turns it UNKNOWN (not DOWN), with the store named.
+     */
+    public static final class StoreSourcesCheck extends AbstractHealthCheck {
+        private final StoreProbe probe;
+
+        public StoreSourcesCheck(StoreProbe probe) {
+            super(GROUP, "store-sources");
+            this.probe = probe;
+        }
+
+        @Override
+        public boolean isReadiness() {
+            return false;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            StoreProbe.Round round = probe.latest();
+            round.results().forEach((id, r) -> builder.detail("store." + id, r.reachable() ? "reachable" : "unreachable"));
+            List<StoreProbe.Result> down = round.results().values().stream().filter(r -> !r.reachable()).toList();
+            if (round.results().isEmpty()) {
+                builder.message("no store configured").up();
+            } else if (down.isEmpty()) {
+                builder.message("all " + round.results().size() + " store sources answer").up();
+            } else {
+                StringBuilder sb = new StringBuilder();
+                sb.append(down.size()).append(" of ").append(round.results().size()).append(" store sources unreachable: ");
+                for (int i = 0; i < Math.min(down.size(), 10); i++) {
+                    StoreProbe.Result r = down.get(i);
+                    sb.append(i == 0 ? "" : "; ").append(r.storeId()).append(" (").append(r.error()).append(')');
+                }
+                if (down.size() > 10) {
+                    sb.append("; and ").append(down.size() - 10).append(" more");
+                }
+                builder.message(sb.toString()).unknown();
+            }
+        }
+    }
+}
