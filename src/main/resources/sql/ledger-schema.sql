@@ -98,3 +98,16 @@ CREATE TABLE IF NOT EXISTS klk_run (
 CREATE INDEX IF NOT EXISTS klk_run_route ON klk_run (route, id);
 CREATE INDEX IF NOT EXISTS store_attempt_run ON store_attempt (run_id);
 CREATE INDEX IF NOT EXISTS run_step_run ON run_step (run_id);
+
+-- Upgrades of an existing ledger (idempotent; H2 and PostgreSQL).
+-- Who opened a run: owner = "host/pid/boot id" of the process, owner_data_dir = its data dir. The start-up check
+-- (and run-window) closes an open run only when its process is gone: a process of the same data dir (whose lock
+-- this process now holds) or a row written before owners were recorded; never a run of this process, never one
+-- of a process on another data dir that shares the ledger.
+-- A window run stopped by SIGTERM stays RUNNING with backend_state START_REQUESTED (store loads in flight rolled
+-- back, the backend's start asked for, running not confirmed) and its reason "aborted: ..."; the next start
+-- closes it, makes sure the backend runs and resumes the night if still inside the window.
+ALTER TABLE window_run ADD COLUMN IF NOT EXISTS owner VARCHAR(200);
+ALTER TABLE window_run ADD COLUMN IF NOT EXISTS owner_data_dir VARCHAR(1000);
+ALTER TABLE klk_run ADD COLUMN IF NOT EXISTS owner VARCHAR(200);
+ALTER TABLE klk_run ADD COLUMN IF NOT EXISTS owner_data_dir VARCHAR(1000);

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.backend.BackendControl;
+import io.fluxion.orchestrator.backend.WaitAbandonedException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
@@ -8,6 +9,8 @@ import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
+import io.fluxion.orchestrator.lifecycle.StopRequestedException;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
@@ -47,6 +52,8 @@ public class WindowService {
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
 
+    /** Longest a window (other than the start-up decision's own) waits for the start-up decision before it is skipped. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
     private final FluxionConfig config;
@@ -55,17 +62,38 @@ public class WindowService {
     private final BackendControl backend;
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
+    private final StopSignal stop;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
+    private final CountDownLatch startupDecided = new CountDownLatch(1);
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                         DuckDbWriter writer, Sleeper sleeper) {
+                         DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
         this.sleeper = sleeper;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
         this.backend = backend;
         this.writer = writer;
+        this.stop = stop;
+    }
+
+    /**
+     * The start-up decision is made (by {@link StartupRecovery}, or by {@code run-window} once it closed the runs a
+     * dead process left open): windows may open. Before that, an API trigger is answered 503 and any other window
+     * waits, so that the start-up check never takes a live run for an interrupted one.
+     */
+    public void startupDecided() {
+        startupDecided.countDown();
+    }
+
+    public boolean isStartupDecided() {
+        return startupDecided.getCount() == 0;
+    }
+
+    /** The process is stopping: no window opens, the one in progress is being aborted. */
+    public boolean isStopping() {
+        return stop.isRaised();
     }
 
     /** The active run, if any. */
@@ -102,6 +130,31 @@ public class WindowService {
      */
     public void open(Exchange ex) {
         String kind = ex.getIn().getHeader(KIND, "scheduled", String.class);
+        // the start-up decision's own window (a resumed or late night): opening it ends the start-up gate
+        boolean startupsOwn = "recovery".equals(kind) || "catch-up".equals(kind);
+        try {
+            if (!startupsOwn) {
+                awaitStartupDecision();
+            }
+            doOpen(ex, kind);
+        } finally {
+            if (startupsOwn) {
+                startupDecided();
+            }
+        }
+    }
+
+    private void awaitStartupDecision() {
+        try {
+            if (!startupDecided.await(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Window: the start-up decision was not made within {}; opening anyway", Durations.format(STARTUP_WAIT));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void doOpen(Exchange ex, String kind) {
         String by = ex.getIn().getHeader(REQUESTED_BY, kind, String.class);
         @SuppressWarnings("unchecked")
         List<LocalDate> requested = ex.getIn().getHeader(DATES, List.class);
@@ -139,8 +192,18 @@ public class WindowService {
         }
 
         String skip = null;
-        if (planned && !isEnabled() && !"recovery".equals(kind)) {
+        if (stop.isRaised()) {
+            skip = "the process is stopping";
+        } else if (planned && !isEnabled() && !"recovery".equals(kind)) {
             skip = "window disabled";
+        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !clock.inWindowHours(now)) {
+            // a misfire delivered late (a long pause, a clock jump) must never stop the backend in the day
+            skip = kind + " run outside the window hours (" + clock.window().start() + "-" + clock.window().end() + " "
+                    + clock.window().zone().getId() + ", now " + clock.zonedNow().toLocalTime().withNano(0) + ")"
+                    + firedFor(ex) + ": never started outside them";
+        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !now.isBefore(deadline(kind, now))) {
+            skip = kind + " run after the run deadline " + deadline(kind, now) + " (window end minus the backend's"
+                    + " start time)" + firedFor(ex) + ": no store could start before the window ends";
         } else if (stores.isEmpty()) {
             skip = "no enabled store to load";
         } else if (items.isEmpty()) {
@@ -181,6 +244,12 @@ public class WindowService {
                 backend.mode(), run.deadline());
         ex.setProperty(RUN, run);
         ex.setProperty(SKIPPED, false);
+    }
+
+    /** ", scheduled for <time>" when the trigger says when it was due (Quartz's scheduledFireTime). */
+    private String firedFor(Exchange ex) {
+        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
+        return due == null ? "" : ", scheduled for " + due.toInstant().atZone(clock.window().zone()).toOffsetDateTime();
     }
 
     /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
@@ -275,6 +344,10 @@ public class WindowService {
     /** Scales the backend to zero and waits for the drain; throws when it does not drain (DuckDB is then never touched). */
     public void stopBackend(Exchange ex) {
         WindowRun run = run(ex);
+        if (stop.isRaised()) {
+            run.fail("stopped before the backend was touched: " + stop.reason());
+            throw new StopRequestedException("the process is stopping: the backend is not stopped");
+        }
         run.phase(WindowRun.Phase.STOPPING_BACKEND);
         long step = ledger.stepStarted(run.getId(), "stop-backend", clock.now());
         // from here on the backend may be down: the finally step must start it whatever happens
@@ -323,7 +396,7 @@ public class WindowService {
     /** Loop condition of the retries: some (store, date) failed with attempts left and the deadline not reached. */
     public boolean retriesDue(Exchange ex) {
         WindowRun run = run(ex);
-        return run.failure() == null && !run.retriesStopped() && !retryable(run).isEmpty()
+        return run.failure() == null && !run.retriesStopped() && !stop.isRaised() && !retryable(run).isEmpty()
                 && clock.now().isBefore(run.deadline());
     }
 
@@ -362,6 +435,12 @@ public class WindowService {
             LOG.info("Window run #{}: {} store load(s) failed, next attempt in {}", run.getId(), retryable(run).size(),
                     Durations.format(wait));
             sleeper.sleep(wait);
+        }
+        if (stop.isRaised()) {
+            LOG.warn("Window run #{}: no retry, {}", run.getId(), stop.reason());
+            run.noMoreRetries();
+            ex.setProperty(RETRY_ITEMS, List.of());
+            return;
         }
         Instant now = clock.now();
         List<WorkItem> items = retryable(run).stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
@@ -406,6 +485,10 @@ public class WindowService {
         }
         run.phase(WindowRun.Phase.STARTING_BACKEND);
         long step = ledger.stepStarted(run.getId(), "start-backend", clock.now());
+        if (stop.isRaised()) {
+            requestStart(run, step);
+            return;
+        }
         ledger.backendState(run.getId(), "STARTING", clock.now());
         try {
             backend.start();
@@ -414,10 +497,42 @@ public class WindowService {
             ledger.backendState(run.getId(), "STARTED", now);
             ledger.stepEnded(step, "OK", "backend running (" + backend.mode() + ")" + note(), now);
             LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
+        } catch (WaitAbandonedException e) {
+            // the scale-up was sent; the process stops before the tasks run: the next start makes sure they do
+            // (backend_state stays STARTING: the ETL was over, the next start only starts the backend)
+            String detail = "scale-up sent, running not confirmed: " + Secrets.scrub(e.getMessage(), config.secrets())
+                    + "; the next start checks the backend";
+            run.aborted("the backend's start was sent, running not confirmed (" + stop.reason() + ")");
+            ledger.stepEnded(step, "REQUESTED", detail, clock.now());
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
         } catch (RuntimeException e) {
             String reason = "ALERT backend did not come back: " + Secrets.scrub(e.getMessage(), config.secrets());
             run.fail(reason);
             ledger.backendState(run.getId(), "START_FAILED", clock.now());
+            ledger.stepEnded(step, "FAILED", reason, clock.now());
+            LOG.error("Window run #{}: {}", run.getId(), reason, e);
+        }
+    }
+
+    /**
+     * The process is stopping (ECS kills the task ~30 s after SIGTERM): ask for the backend's start without
+     * waiting for its tasks. backend_state START_REQUESTED and the run left open in the ledger tell the next start
+     * to close this run, make sure the backend runs, and resume the night if still inside the window.
+     */
+    private void requestStart(WindowRun run, long step) {
+        ledger.backendState(run.getId(), "START_REQUESTED", clock.now());
+        try {
+            backend.requestStart();
+            String detail = "start requested (" + backend.mode() + ", desired count " + config.backend().desiredCount()
+                    + "), running not confirmed: " + stop.reason() + "; the next start checks the backend" + note();
+            run.aborted("store loads in flight rolled back, backend start requested, running not confirmed ("
+                    + stop.reason() + ")");
+            ledger.stepEnded(step, "REQUESTED", detail, clock.now());
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
+        } catch (RuntimeException e) {
+            String reason = "ALERT the backend's start could not be requested while stopping: "
+                    + Secrets.scrub(e.getMessage(), config.secrets()) + "; the next start starts it";
+            run.aborted(reason);
             ledger.stepEnded(step, "FAILED", reason, clock.now());
             LOG.error("Window run #{}: {}", run.getId(), reason, e);
         }
@@ -439,7 +554,16 @@ public class WindowService {
                     .map(p -> p.storeId() + " " + p.date()).collect(Collectors.joining(", "));
         }
         String status = reason == null ? "SUCCEEDED" : "FAILED";
-        ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+        if (run.aborted() != null) {
+            // left open (RUNNING) on purpose: the next start closes it like the run of a process that died, makes
+            // sure the backend runs and resumes what was not loaded (inside the window)
+            status = "ABORTED";
+            reason = "aborted: " + run.aborted() + "; " + ok + " of " + total + " store loads committed"
+                    + (reason == null ? "" : "; " + reason);
+            ledger.runAborted(run.getId(), reason, total, ok, failed, run.rows());
+        } else {
+            ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+        }
         markBusinessDays(run, now);
         Duration downtime = run.backendStoppedAt() == null ? null
                 : Duration.between(run.backendStoppedAt(), run.backendStartedAt() != null ? run.backendStartedAt() : now);
