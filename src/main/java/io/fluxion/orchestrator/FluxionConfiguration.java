@@ -85,7 +85,13 @@ public class FluxionConfiguration implements CamelConfiguration {
         }
         LOG.info("Configuration: {}", cfg);
 
-        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(cfg.ledgerUrl(),
+        // H2's own JVM shutdown hook would close the ledger at SIGTERM while the window still records its abort:
+        // this process closes it (the pool, when the context stops)
+        String ledgerUrl = cfg.ledgerUrl();
+        if (ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            ledgerUrl = ledgerUrl + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(ledgerUrl,
                 pc.resolveProperty("fluxion.ledger.user").orElse("sa"),
                 pc.resolveProperty("fluxion.ledger.password").orElse(""));
         context.addService(new ServiceSupport() {
