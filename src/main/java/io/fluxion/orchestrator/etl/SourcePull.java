@@ -61,8 +61,9 @@ public class SourcePull {
         Instant deadline = ex.getProperty(DEADLINE, Instant.class);
         String endpoint = ex.getProperty(ENDPOINT, String.class);
         String limit = ex.getProperty(LIMIT, "the chunk reached its deadline", String.class);
-        String label = ex.getProperty(StoreEtl.DATA_SOURCE, String.class) + " after id "
-                + ex.getIn().getHeader("ultimo_id");
+        Object after = ex.getIn().getHeader("ultimo_id") != null ? ex.getIn().getHeader("ultimo_id")
+                : ex.getIn().getHeader("ultimo_codigo");
+        String label = ex.getProperty(StoreEtl.DATA_SOURCE, String.class) + " after " + after;
         SourceChunk chunk = new SourceChunk(label, deadline, clock);
         // a fresh exchange (not ex.copy(), which shares the route's unit-of-work state): body = the query,
         // headers = its parameters, the store's data source; a chunk given up can never touch ex again
