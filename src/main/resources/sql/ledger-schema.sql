@@ -100,7 +100,8 @@ CREATE INDEX IF NOT EXISTS store_attempt_run ON store_attempt (run_id);
 CREATE INDEX IF NOT EXISTS run_step_run ON run_step (run_id);
 
 -- Upgrades of an existing ledger (idempotent; H2 and PostgreSQL).
--- Who opened a run: owner = "host/pid/boot id" of the process, owner_data_dir = its data dir. The start-up check
+-- Who opened a run: owner = "host/pid/boot id" of the process, owner_data_dir = its data dir ("<path>#<id of
+-- <data-dir>/data-dir.id>"). The start-up check
 -- (and run-window) closes an open run only when its process is gone: a process of the same data dir (whose lock
 -- this process now holds) or a row written before owners were recorded; never a run of this process, never one
 -- of a process on another data dir that shares the ledger.

@@ -6,6 +6,7 @@ import io.fluxion.orchestrator.FluxionApplication;
 import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.LedgerFile;
@@ -98,9 +99,12 @@ class StartupGateTest {
 
     @Test
     void noRunStartsBeforeTheStartUpDecisionAndTheCheckClosesOnlyRunsOfAProcessThatIsGone() throws Exception {
-        java.nio.file.Files.createDirectories(data);
-        long sameDirDead = openRun("old-task/1/0a0a0a0a", data.toRealPath().toString());
-        long otherDir = openRun("other-task/7/0b0b0b0b", "/mnt/another-instance/data");
+        // the data dir as a process working on it records it (its path and the id written in it)
+        String thisDir = ProcessOwner.of(data).dataDir();
+        long sameDirDead = openRun("old-task/1/0a0a0a0a", thisDir);
+        // another volume at the same path on another host, and another path
+        long samePathOtherVolume = openRun("other-host/1/0c0c0c0c", thisDir.substring(0, thisDir.indexOf('#')) + "#x");
+        long otherDir = openRun("other-task/7/0b0b0b0b", "/mnt/another-instance/data#y");
         long noOwner = openRun(null, null);
 
         int port = HttpApp.freePort();
@@ -140,6 +144,8 @@ class StartupGateTest {
         assertThat(ledger.run(sameDirDead).orElseThrow().reason()).startsWith("interrupted: the process stopped");
         assertThat(ledger.run(noOwner).orElseThrow().status()).as("an older ledger's row").isEqualTo("FAILED");
         assertThat(ledger.run(otherDir).orElseThrow().status()).as("a process on another data dir may be alive")
+                .isEqualTo("RUNNING");
+        assertThat(ledger.run(samePathOtherVolume).orElseThrow().status()).as("same path, another volume")
                 .isEqualTo("RUNNING");
         RunRecord live = ledger.run(mine).orElseThrow();
         assertThat(live.status()).as("a run of this process is never closed").isEqualTo("RUNNING");
