@@ -52,7 +52,7 @@ public class WindowService {
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
 
-    /** Longest a window (other than the start-up decision's own) waits for the start-up decision before it is skipped. */
+    /** Longest a window (other than the start-up decision's own) waits for the start-up decision before it opens anyway. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
