@@ -133,3 +133,17 @@ CREATE TABLE IF NOT EXISTS alert_event (
 );
 
 CREATE INDEX IF NOT EXISTS alert_event_dedupe ON alert_event (dedupe_key);
+
+-- Upgrades of an existing ledger (idempotent; H2 and PostgreSQL).
+-- Who opened a run: owner = "host/pid/boot id" of the process, owner_data_dir = its data dir ("<path>#<id of
+-- <data-dir>/data-dir.id>"). The start-up check
+-- (and run-window) closes an open run only when its process is gone: a process of the same data dir (whose lock
+-- this process now holds) or a row written before owners were recorded; never a run of this process, never one
+-- of a process on another data dir that shares the ledger.
+-- A window run stopped by SIGTERM stays RUNNING with backend_state START_REQUESTED (store loads in flight rolled
+-- back, the backend's start asked for, running not confirmed) and its reason "aborted: ..."; the next start
+-- closes it, makes sure the backend runs and resumes the night if still inside the window.
+ALTER TABLE window_run ADD COLUMN IF NOT EXISTS owner VARCHAR(200);
+ALTER TABLE window_run ADD COLUMN IF NOT EXISTS owner_data_dir VARCHAR(1000);
+ALTER TABLE klk_run ADD COLUMN IF NOT EXISTS owner VARCHAR(200);
+ALTER TABLE klk_run ADD COLUMN IF NOT EXISTS owner_data_dir VARCHAR(1000);

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator;
 
 import io.fluxion.orchestrator.api.ApiConfiguration;
+import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.camel.main.Main;
@@ -28,6 +29,9 @@ public final class FluxionApplication {
      */
     public static Main newMain(Map<String, String> overrides) {
         Main main = new Main();
+        // SIGTERM (camel-main's shutdown hook) or Main.stop(): abort a window in progress at once, before Camel
+        // waits for it (the only signal a run-window gets before its window returns); see StopOnShutdown
+        main.getShutdownStrategy().addShutdownListener(StopOnShutdown.listener(main::getCamelContext));
         main.configure().addConfiguration(FluxionConfiguration.class);
         main.configure().addConfiguration(ApiConfiguration.class);
         // after the two above: health checks, metrics and alerts over their beans (docs/MONITORING.md)

@@ -11,9 +11,13 @@ import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
+import io.fluxion.orchestrator.etl.SourcePull;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.lifecycle.ProcessOwner;
+import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowClock;
@@ -62,6 +66,12 @@ public class FluxionConfiguration implements CamelConfiguration {
             }
         }, true, true);
 
+        // SIGTERM or a stop of the context: the window in progress aborts at once (see StopOnShutdown)
+        StopSignal stop = new StopSignal();
+        registry.bind(StopOnShutdown.BEAN, stop);
+        StopOnShutdown.install(context, stop);
+        ProcessOwner owner = ProcessOwner.of(cfg.dataDir());
+
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
         if (clock == null) {
             clock = Clock.systemUTC();
@@ -76,7 +86,13 @@ public class FluxionConfiguration implements CamelConfiguration {
         }
         LOG.info("Configuration: {}", cfg);
 
-        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(cfg.ledgerUrl(),
+        // H2's own JVM shutdown hook would close the ledger at SIGTERM while the window still records its abort:
+        // this process closes it (the pool, when the context stops)
+        String ledgerUrl = cfg.ledgerUrl();
+        if (ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            ledgerUrl = ledgerUrl + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(ledgerUrl,
                 pc.resolveProperty("fluxion.ledger.user").orElse("sa"),
                 pc.resolveProperty("fluxion.ledger.password").orElse(""));
         context.addService(new ServiceSupport() {
@@ -87,15 +103,17 @@ public class FluxionConfiguration implements CamelConfiguration {
         }, true, true);
         Ledger ledger = new Ledger(ledgerPool);
         ledger.migrate();
+        ledger.owner(owner);
+        LOG.info("This process in the ledger: {} on {}", owner.id(), owner.dataDir());
         // a start time saved through PUT /api/etl/scheduler/config survives a restart
         SchedulerSettings.savedStart(ledger).ifPresent(windowClock::moveStart);
 
-        BackendControl backend = backend(cfg, context, clock);
+        BackendControl backend = backend(cfg, context, clock, stop);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
         Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
         WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer,
-                sleeper == null ? Sleeper.REAL : sleeper);
-        StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock);
+                sleeper == null ? stop::sleep : sleeper, stop);
+        StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock, stop);
 
         registry.bind("fluxionConfig", cfg);
         registry.bind("windowClock", windowClock);
@@ -107,11 +125,20 @@ public class FluxionConfiguration implements CamelConfiguration {
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded
         registry.bind("coverageImport", new CoverageImport(ledger, writer, clock));
         registry.bind("windowService", window);
-        registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window));
+        registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window, owner));
         registry.bind("storeEtl", storeEtl);
+        SourcePull sourcePull = new SourcePull(context, clock, stop);
+        registry.bind("sourcePull", sourcePull);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sourcePull.close();
+            }
+        }, true, true);
         KlkWiring.bind(context, cfg, windowClock, ledger, writer, window);
         for (StoreConfig s : cfg.stores()) {
-            registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class, new SourceDataSource(s, cfg.etl().connectTimeout()));
+            registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class,
+                    new SourceDataSource(s, cfg.etl().connectTimeout(), cfg.etl().queryTimeout()));
         }
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "store-etl",
                 cfg.etl().parallelism());
@@ -121,12 +148,12 @@ public class FluxionConfiguration implements CamelConfiguration {
         pc.addOverrideProperty("fluxion.derived.window-cron", windowClock.window().cron());
         pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
-        pc.addOverrideProperty("fluxion.derived.query-timeout-s", String.valueOf(Math.max(1, cfg.etl().queryTimeout().toSeconds())));
         pc.addOverrideProperty("fluxion.derived.fetch-size", String.valueOf(Math.min(cfg.etl().chunkSize(), 10_000)));
         pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));
     }
 
-    private static BackendControl backend(FluxionConfig cfg, CamelContext context, Clock clock) throws Exception {
+    private static BackendControl backend(FluxionConfig cfg, CamelContext context, Clock clock, StopSignal stop)
+            throws Exception {
         Registry registry = context.getRegistry();
         FluxionConfig.Backend b = cfg.backend();
         return switch (b.mode()) {
@@ -145,7 +172,7 @@ public class FluxionConfiguration implements CamelConfiguration {
                         }
                     }, true, true);
                 }
-                yield new EcsBackendControl(ecs, b, clock);
+                yield new EcsBackendControl(ecs, b, clock, stop);
             }
             case FluxionConfig.Backend.DRY_RUN -> new DryRunBackendControl(b);
             default -> new NoBackendControl();

@@ -70,6 +70,7 @@ public final class RunWindowCommand {
                 out.println("run-window: closed run(s) " + interrupted.closed() + " left open by a process that died"
                         + (interrupted.resume().isEmpty() ? "" : "; not committed then: " + interrupted.resume()));
             }
+            ctx.getRegistry().lookupByNameAndType("windowService", WindowService.class).startupDecided();
             Map<String, Object> headers = new HashMap<>();
             headers.put(WindowService.KIND, "cli");
             headers.put(WindowService.REQUESTED_BY, "run-window" + (date == null ? "" : " --date " + date));

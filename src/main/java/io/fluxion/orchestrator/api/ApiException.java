@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String field;
     private final Map<String, Object> extra = new LinkedHashMap<>();
+    private Integer retryAfterSeconds;
 
     public ApiException(int status, String error, String field) {
         super(error, null, false, false);
@@ -22,6 +23,16 @@ public class ApiException extends RuntimeException {
     public ApiException with(String key, Object value) {
         extra.put(key, value);
         return this;
+    }
+
+    /** A temporary refusal: the answer carries {@code Retry-After: seconds}. */
+    public ApiException retryAfter(int seconds) {
+        retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -111,6 +111,9 @@ public class HttpApi {
             api = new ApiException(500, "internal error: " + msg, null);
         }
         respond(ex, api.status(), api.body());
+        if (api.retryAfterSeconds() != null) {
+            ex.getMessage().setHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
+        }
         if (api.status() == 401) {
             ex.getMessage().setHeader("WWW-Authenticate", "Bearer");
         }
@@ -360,9 +363,18 @@ public class HttpApi {
 
     /**
      * Sends a window of kind {@code manual} through {@code direct:window} on another thread and answers
-     * 202 with its run id once the guard has opened it; 409 with the active run's id when one is active.
+     * 202 with its run id once the guard has opened it; 409 with the active run's id when one is active;
+     * 503 with {@code Retry-After} before the start-up decision is made or while the service stops.
      */
     synchronized void startWindow(Exchange ex, List<LocalDate> dates, List<String> stores, String by) {
+        // right after a start, the start-up check decides first (it must not take this run for an interrupted one)
+        if (window.isStopping()) {
+            throw new ApiException(503, "the service is stopping", null).retryAfter(10);
+        }
+        if (!window.isStartupDecided()) {
+            throw new ApiException(503, "the service is starting: the start-up check has not decided yet", null)
+                    .retryAfter(1);
+        }
         WindowRun active = window.current().orElse(null);
         if (active != null) {
             throw new ApiException(409, "a window run is active: run #" + active.getId(), null)

@@ -12,8 +12,19 @@ public interface BackendControl {
     /** Scales the backend to zero and waits until nothing runs; throws {@link BackendException} when it does not drain in time. */
     void stop();
 
-    /** Scales the backend back to its desired count and waits until it runs; throws {@link BackendException} when it does not come back in time. */
+    /**
+     * Scales the backend back to its desired count and waits until it runs; throws {@link BackendException} when it
+     * does not come back in time, {@link WaitAbandonedException} when the process started to stop while waiting
+     * for the tasks (the scale-up was sent).
+     */
     void start();
+
+    /**
+     * Asks for the backend's start (its desired count back) without waiting for it to run: what a process that
+     * is stopping can still do, within {@link io.fluxion.orchestrator.lifecycle.StopSignal#GRACE}; the next start
+     * of the service checks that it runs. Throws {@link BackendException} when even the request fails.
+     */
+    void requestStart();
 
     /**
      * What the last {@link #stop()} or {@link #start()} had to overcome (e.g. "2 transient ECS errors

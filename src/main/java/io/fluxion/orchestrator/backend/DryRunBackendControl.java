@@ -34,6 +34,12 @@ public class DryRunBackendControl implements BackendControl {
     }
 
     @Override
+    public void requestStart() {
+        LOG.info("[dry-run] would call ECS UpdateService cluster={} service={} desiredCount={} (not waiting: the process"
+                + " is stopping)", cfg.cluster(), cfg.service(), cfg.desiredCount());
+    }
+
+    @Override
     public BackendState describe() {
         return new BackendState(mode(), null, null, "dry-run: no ECS call is made");
     }

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.backend;
 
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -34,6 +35,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
  * once. Each call may also be retried inside the SDK by its own retry strategy (standard mode: at most 3
  * attempts, jittered backoff); with the client of {@link #newClient} a call in progress ends at most
  * {@link #CALL_TIMEOUT} after the deadline.
+ *
+ * <p>Once the process is stopping ({@link StopSignal}) no wait for the tasks goes on ({@link WaitAbandonedException}),
+ * and a call is retried only within {@link StopSignal#GRACE} of the signal.
  */
 public class EcsBackendControl implements BackendControl {
     /** The longest wait between two tries of a call that failed with a transient error. */
@@ -46,13 +50,19 @@ public class EcsBackendControl implements BackendControl {
     private final EcsClient ecs;
     private final FluxionConfig.Backend cfg;
     private final Clock clock;
+    private final StopSignal stop;
     private int transientErrors;
     private String lastTransientError;
 
     public EcsBackendControl(EcsClient ecs, FluxionConfig.Backend cfg, Clock clock) {
+        this(ecs, cfg, clock, new StopSignal());
+    }
+
+    public EcsBackendControl(EcsClient ecs, FluxionConfig.Backend cfg, Clock clock, StopSignal stop) {
         this.ecs = ecs;
         this.cfg = cfg;
         this.clock = clock;
+        this.stop = stop;
     }
 
     @Override
@@ -75,6 +85,13 @@ public class EcsBackendControl implements BackendControl {
         scale(cfg.desiredCount(), deadline, cfg.startTimeout());
         waitFor("did not come back (runningCount >= " + cfg.desiredCount() + ")", n -> n >= cfg.desiredCount(),
                 deadline, cfg.startTimeout());
+    }
+
+    @Override
+    public void requestStart() {
+        resetNote();
+        Duration within = cfg.startTimeout().compareTo(StopSignal.GRACE) < 0 ? cfg.startTimeout() : StopSignal.GRACE;
+        scale(cfg.desiredCount(), clock.instant().plus(within), within);
     }
 
     @Override
@@ -132,13 +149,16 @@ public class EcsBackendControl implements BackendControl {
                 }
                 noteTransient(error);
                 Instant now = clock.instant();
-                if (!now.isBefore(deadline)) {
+                Duration grace = stop.graceLeft();
+                if (!now.isBefore(deadline) || grace != null && grace.isZero()) {
                     throw new BackendException(name() + ": " + what + " still failing after " + tries
                             + (tries == 1 ? " try" : " tries") + " within "
-                            + Durations.format(timeout) + ": " + error, e);
+                            + (grace != null && grace.isZero() ? Durations.format(StopSignal.GRACE)
+                            + " of the stop signal" : Durations.format(timeout)) + ": " + error, e);
                 }
                 LOG.warn("ECS {} failed (try {}), again in {}: {}", what, tries, Durations.format(backoff), error);
-                sleep(min(backoff, Duration.between(now, deadline)));
+                Duration pause = min(backoff, Duration.between(now, deadline));
+                sleep(grace == null ? pause : min(pause, grace));
                 backoff = next(backoff);
             }
         }
@@ -159,6 +179,10 @@ public class EcsBackendControl implements BackendControl {
         Duration backoff = initialBackoff();
         int polls = 0;
         while (true) {
+            if (stop.isRaised()) {
+                throw new WaitAbandonedException(name() + ": stopped waiting for the tasks after " + polls
+                        + " poll(s), last runningCount=" + last + ": " + stop.reason());
+            }
             Duration pause = cfg.pollInterval();
             polls++;
             try {
@@ -188,7 +212,13 @@ public class EcsBackendControl implements BackendControl {
                         + " (" + polls + " polls, last runningCount=" + last
                         + (lastError == null ? "" : ", last error: " + lastError) + ")");
             }
-            sleep(min(pause, Duration.between(now, deadline)));
+            try {
+                // wakes up at once when the process starts to stop
+                stop.sleep(min(pause, Duration.between(now, deadline)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("interrupted while waiting for ECS", e);
+            }
         }
     }
 

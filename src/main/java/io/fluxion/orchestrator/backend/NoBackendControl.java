@@ -18,6 +18,11 @@ public class NoBackendControl implements BackendControl {
     }
 
     @Override
+    public void requestStart() {
+        // nothing to start
+    }
+
+    @Override
     public BackendState describe() {
         return new BackendState(mode(), null, null, "no backend is controlled (fluxion.backend.mode=none)");
     }

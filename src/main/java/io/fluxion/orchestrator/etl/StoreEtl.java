@@ -6,6 +6,8 @@ import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.ledger.HeldDay;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.lifecycle.StopRequestedException;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
@@ -39,12 +41,14 @@ public class StoreEtl {
     private final FluxionConfig config;
     private final Ledger ledger;
     private final Clock clock;
+    private final StopSignal stop;
     private final String salesQuery;
 
-    public StoreEtl(FluxionConfig config, Ledger ledger, Clock clock) {
+    public StoreEtl(FluxionConfig config, Ledger ledger, Clock clock, StopSignal stop) {
         this.config = config;
         this.ledger = ledger;
         this.clock = clock;
+        this.stop = stop;
         this.salesQuery = SqlFiles.read(config.etl().salesQuery());
     }
 
@@ -58,15 +62,20 @@ public class StoreEtl {
         WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
         Instant now = clock.instant();
         StoreProgress p = run.progress(item);
-        if (now.isAfter(run.deadline())) {
-            // never start a store after the deadline: the backend must be back before the window ends
+        // never start a store after the deadline (the backend must be back before the window ends), nor
+        // once the process is stopping
+        String notStarted = stop.isRaised() ? "not started: the process is stopping"
+                : now.isAfter(run.deadline()) ? "deadline reached before this store started" : null;
+        if (notStarted != null) {
             p.started(now);
-            p.failed("deadline reached (" + run.deadline() + ") before this store started", now);
+            p.failed(stop.isRaised() ? notStarted : "deadline reached (" + run.deadline() + ") before this store started",
+                    now);
             ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
-                    run.getId(), item.storeId(), item.date(), 0, "deadline reached before this store started", now);
+                    run.getId(), item.storeId(), item.date(), 0, notStarted, now);
             ex.setProperty(MORE, false);
             ex.setProperty(SKIP, true);
-            LOG.warn("Store {} {}: not started, the run's deadline {} has passed", item.storeId(), item.date(), run.deadline());
+            LOG.warn("Store {} {}: {}", item.storeId(), item.date(), stop.isRaised() ? notStarted
+                    : "not started, the run's deadline " + run.deadline() + " has passed");
             return;
         }
         ex.setProperty(SKIP, false);
@@ -81,15 +90,31 @@ public class StoreEtl {
         ex.setProperty(LOAD, run.lease().beginSalesLoad(item.storeId(), item.date(), run.getId()));
     }
 
-    /** Sets the chunk query (from the SQL file) and its parameters; fails the attempt past the store timeout. */
+    /**
+     * Sets the chunk query (from the SQL file), its parameters and its deadline ({@link SourcePull#DEADLINE}:
+     * the store timeout or the run deadline, whichever comes first); fails the attempt past that deadline
+     * or once the process is stopping.
+     */
     public void nextChunk(Exchange ex) {
         WorkItem item = ex.getProperty(ITEM, WorkItem.class);
         SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
-        Instant deadline = ex.getProperty(DEADLINE, Instant.class);
-        if (clock.instant().isAfter(deadline)) {
-            throw new StoreTimeoutException("store " + item.storeId() + " " + item.date() + " ran past its timeout of "
-                    + Durations.format(config.etl().storeTimeout()) + " after " + load.rows() + " rows");
+        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
+        if (stop.isRaised()) {
+            throw new StopRequestedException("store " + item.storeId() + " " + item.date() + " stopped after "
+                    + load.rows() + " rows: " + stop.reason());
         }
+        Instant storeDeadline = ex.getProperty(DEADLINE, Instant.class);
+        boolean runFirst = run.deadline().isBefore(storeDeadline);
+        Instant deadline = runFirst ? run.deadline() : storeDeadline;
+        String limit = runFirst ? "the run deadline " + run.deadline() + " (window end minus the backend's start time)"
+                : "its timeout of " + Durations.format(config.etl().storeTimeout());
+        if (!clock.instant().isBefore(deadline)) {
+            throw new StoreTimeoutException("store " + item.storeId() + " " + item.date() + " ran past " + limit
+                    + " after " + load.rows() + " rows");
+        }
+        ex.setProperty(SourcePull.DEADLINE, deadline);
+        ex.setProperty(SourcePull.LIMIT, "store " + item.storeId() + " " + item.date() + " reached " + limit + " after "
+                + load.rows() + " rows");
         ex.getIn().setBody(salesQuery);
         ex.getIn().setHeader("desde", item.date().atStartOfDay());
         ex.getIn().setHeader("hasta", item.date().plusDays(1).atStartOfDay());
@@ -224,13 +249,26 @@ public class StoreEtl {
                 item == null ? "?" : item.date(), rolledBack, reason);
     }
 
-    /** retryWhile of the store route: redeliver transient source errors up to {@code fluxion.etl.redeliveries}. */
+    /**
+     * retryWhile of the store route: redeliver transient source errors up to {@code fluxion.etl.redeliveries},
+     * never once the process is stopping, nor when the redelivery would come after the chunk's deadline.
+     */
     public boolean shouldRetry(Exchange ex) {
         Integer counter = ex.getIn().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         Throwable e = ex.getException() != null ? ex.getException() : ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        boolean retry = e != null && TransientErrors.isTransient(e)
-                && (counter == null ? 0 : counter) <= config.etl().redeliveries();
-        return retry;
+        int n = counter == null ? 0 : counter;
+        if (e == null || !TransientErrors.isTransient(e) || n > config.etl().redeliveries() || stop.isRaised()) {
+            return false;
+        }
+        Instant deadline = ex.getProperty(SourcePull.DEADLINE, Instant.class);
+        // the delay before redelivery n (1-based): redelivery-delay doubling, at most 120 s (routes/store-etl.camel.yaml)
+        long delay = Math.min(120_000, config.etl().redeliveryDelay().toMillis() << Math.min(20, Math.max(0, n - 1)));
+        if (deadline != null && !clock.instant().plusMillis(delay).isBefore(deadline)) {
+            LOG.warn("Store {}: not redelivered, the next try would come after the chunk's deadline {}",
+                    ex.getProperty(ITEM), deadline);
+            return false;
+        }
+        return true;
     }
 
     private String reason(Throwable e) {
@@ -238,6 +276,7 @@ public class StoreEtl {
             return "unknown error";
         }
         String kind = e instanceof StoreTimeoutException ? "timeout"
+                : e instanceof StopRequestedException ? "stopped"
                 : e instanceof LoadException ? "DuckDB"
                 : TransientErrors.isTransient(e) ? "source unreachable after " + config.etl().redeliveries() + " redeliveries"
                 : "source error";

@@ -24,7 +24,8 @@ public final class TransientErrors {
 
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof LoadException || c instanceof StoreTimeoutException) {
+            if (c instanceof LoadException || c instanceof StoreTimeoutException
+                    || c instanceof io.fluxion.orchestrator.lifecycle.StopRequestedException) {
                 return false;
             }
             if (c instanceof SQLTransientException || c instanceof SQLRecoverableException

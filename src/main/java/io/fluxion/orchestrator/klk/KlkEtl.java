@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.etl.LoadException;
 import io.fluxion.orchestrator.etl.SalesLoad;
 import io.fluxion.orchestrator.etl.SourceRowsException;
 import io.fluxion.orchestrator.etl.SqlFiles;
+import io.fluxion.orchestrator.etl.SourcePull;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.etl.StoreTimeoutException;
 import io.fluxion.orchestrator.etl.TransientErrors;
@@ -86,10 +87,14 @@ public class KlkEtl {
         KlkItem item = ex.getProperty(ITEM, KlkItem.class);
         KlkRun run = run(ex);
         Object load = ex.getProperty(LOAD);
+        String limit = "KLK " + run.getRoute() + " " + item + " ran past fluxion.klk.timeout of "
+                + Durations.format(config.klk().timeout());
         if (clock.instant().isAfter(run.deadline())) {
-            throw new StoreTimeoutException("KLK " + run.getRoute() + " " + item + " ran past fluxion.klk.timeout of "
-                    + Durations.format(config.klk().timeout()));
+            throw new StoreTimeoutException(limit);
         }
+        // the chunk in flight ends at the run's timeout too (sourcePull), so the brief writer lease stays brief
+        ex.setProperty(SourcePull.DEADLINE, run.deadline());
+        ex.setProperty(SourcePull.LIMIT, limit);
         ex.getIn().setHeader("filas", config.etl().chunkSize());
         if (load instanceof InventoryLoad inv) {
             boolean unkeyed = ex.getProperty(UNKEYED, false, Boolean.class);
@@ -196,7 +201,9 @@ public class KlkEtl {
             sales.rollback();
         }
         Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String kind = e instanceof StoreTimeoutException ? "timeout" : e instanceof LoadException ? "DuckDB"
+        String kind = e instanceof StoreTimeoutException ? "timeout"
+                : e instanceof io.fluxion.orchestrator.lifecycle.StopRequestedException ? "stopped"
+                : e instanceof LoadException ? "DuckDB"
                 : e != null && TransientErrors.isTransient(e) ? "source unreachable after " + config.etl().redeliveries()
                 + " redeliveries" : "source error";
         String reason = Secrets.scrub(kind + ": " + (e == null ? "unknown error" : e.getMessage()), config.secrets());

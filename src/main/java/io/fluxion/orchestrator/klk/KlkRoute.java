@@ -204,6 +204,10 @@ public class KlkRoute implements ScheduledRoute {
             ex.getIn().setBody(Map.of("route", name, "status", "DISABLED"));
             return;
         }
+        if (window.isStopping()) {
+            notStarted(ex, trigger, scheduled, "SKIPPED", "the process is stopping", now);
+            return;
+        }
         Duration maxAge = config.klk().maxAge();
         if (scheduled != null && Duration.between(scheduled, now).compareTo(maxAge) > 0) {
             notStarted(ex, trigger, scheduled, "DROPPED", "trigger scheduled at " + iso(scheduled) + " is "

@@ -33,14 +33,18 @@ public final class KlkWiring {
         String retryDelay = pc.resolveProperty("fluxion.klk.retry-delay").orElse("2s");
         pc.addOverrideProperty("fluxion.derived.klk-retry-delay-ms",
                 String.valueOf(Durations.parse("fluxion.klk.retry-delay", retryDelay).toMillis()));
-        // each POST to the backend is bounded by fluxion.klk.timeout (connect and answer)
+        // each POST to the backend is bounded by fluxion.klk.timeout (connect and answer); Camel's redelivery is the
+        // only retry (fluxion.klk.retries): Apache HttpClient 5 would otherwise retry a 503 or a 429 by itself
+        // inside each of Camel's attempts (up to 6 POSTs per fire instead of 3)
         long timeout = Math.max(1, cfg.klk().timeout().toMillis());
         HttpComponent http = context.getComponent("http", HttpComponent.class);
+        http.setAutomaticRetriesDisabled(true);
         http.setConnectTimeout(timeout);
         http.setConnectionRequestTimeout(timeout);
         http.setResponseTimeout(timeout);
         http.setSoTimeout(timeout);
         HttpComponent https = context.getComponent("https", HttpComponent.class);
+        https.setAutomaticRetriesDisabled(true);
         https.setConnectTimeout(timeout);
         https.setConnectionRequestTimeout(timeout);
         https.setResponseTimeout(timeout);

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.ledger;
 
 import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.SqlFiles;
+import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Date;
@@ -48,8 +49,25 @@ public class Ledger {
     private record CachedSetting(Optional<String> value, long readAt) {
     }
 
+    private volatile ProcessOwner owner;
+
     public Ledger(DataSource ds) {
         this.ds = ds;
+    }
+
+    /** The process whose runs this ledger records from now on (window_run.owner, klk_run.owner). */
+    public void owner(ProcessOwner owner) {
+        this.owner = owner;
+    }
+
+    private String ownerId() {
+        ProcessOwner o = owner;
+        return o == null ? null : o.id();
+    }
+
+    private String ownerDir() {
+        ProcessOwner o = owner;
+        return o == null ? null : o.dataDir();
     }
 
     /** Creates the tables when missing. */
@@ -73,16 +91,18 @@ public class Ledger {
     public long startRun(String kind, String requestedBy, List<LocalDate> dates, List<String> storeIds,
                          String backendMode, Instant now) {
         return insert("INSERT INTO window_run (kind, requested_by, business_dates, store_ids, status, backend_mode,"
-                        + " backend_state, started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?, 'UNTOUCHED', ?)",
+                        + " backend_state, started_at, owner, owner_data_dir) VALUES (?, ?, ?, ?, 'RUNNING', ?, 'UNTOUCHED', ?,"
+                        + " ?, ?)",
                 kind, Texts.clip(requestedBy, REQUESTED_BY), Texts.dateRanges(dates), String.join(",", storeIds),
-                backendMode, ts(now));
+                backendMode, ts(now), ownerId(), ownerDir());
     }
 
     /** Records a run that did not start (guard), with its reason. */
     public long skippedRun(String kind, String requestedBy, List<LocalDate> dates, String reason, Instant now) {
         return insert("INSERT INTO window_run (kind, requested_by, business_dates, status, reason, backend_state,"
-                        + " started_at, ended_at) VALUES (?, ?, ?, 'SKIPPED', ?, 'UNTOUCHED', ?, ?)",
-                kind, Texts.clip(requestedBy, REQUESTED_BY), Texts.dateRanges(dates), clip(reason), ts(now), ts(now));
+                        + " started_at, ended_at, owner, owner_data_dir) VALUES (?, ?, ?, 'SKIPPED', ?, 'UNTOUCHED', ?, ?, ?, ?)",
+                kind, Texts.clip(requestedBy, REQUESTED_BY), Texts.dateRanges(dates), clip(reason), ts(now), ts(now),
+                ownerId(), ownerDir());
     }
 
     public void backendState(long runId, String state, Instant now) {
@@ -105,6 +125,15 @@ public class Ledger {
                 status, clip(reason), total, succeeded, failed, rows, ts(now), runId);
     }
 
+    /**
+     * A run cut short by the process's stop (SIGTERM) after it touched the backend: counts and reason are recorded,
+     * the status stays RUNNING so that the next start closes it and checks the backend.
+     */
+    public void runAborted(long runId, String reason, int total, int succeeded, int failed, long rows) {
+        update("UPDATE window_run SET reason = ?, stores_total = ?, stores_succeeded = ?, stores_failed = ?,"
+                + " rows_loaded = ? WHERE id = ?", clip(reason), total, succeeded, failed, rows, runId);
+    }
+
     public Optional<RunRecord> run(long id) {
         List<RunRecord> l = runs("WHERE id = ?", 1, id);
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
@@ -120,6 +149,25 @@ public class Ledger {
         List<RunRecord> l = new ArrayList<>(runs("WHERE status = 'RUNNING'", 1000));
         java.util.Collections.reverse(l);
         return l;
+    }
+
+    /**
+     * Open runs whose process is gone, oldest first: opened by another process on the same data dir (this process
+     * holds the data dir's lock, so that one has ended) or recorded before owners were. Never a run of
+     * {@code me}, never one of a process on another data dir.
+     */
+    public List<RunRecord> orphanedRuns(ProcessOwner me) {
+        List<RunRecord> l = new ArrayList<>(runs("WHERE status = 'RUNNING' AND (owner IS NULL OR (owner <> ?"
+                + " AND owner_data_dir = ?))", 1000, me.id(), me.dataDir()));
+        java.util.Collections.reverse(l);
+        return l;
+    }
+
+    /** Open runs of processes on another data dir sharing this ledger (maybe alive): "#id by owner (data dir)". */
+    public List<String> foreignOpenRuns(ProcessOwner me) {
+        return queryList("SELECT id, owner, owner_data_dir FROM window_run WHERE status = 'RUNNING' AND owner IS NOT NULL"
+                + " AND owner <> ? AND owner_data_dir <> ? ORDER BY id", rs -> "#" + rs.getLong(1) + " by " + rs.getString(2)
+                + " (" + rs.getString(3) + ")", me.id(), me.dataDir());
     }
 
     /** Runs started at or after the given instant, newest first. */
@@ -335,8 +383,9 @@ public class Ledger {
 
     /** A KLK run that starts now (status RUNNING). */
     public long klkRunStarted(String route, String mode, String triggerKind, Instant scheduledAt, Instant now) {
-        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, started_at)"
-                + " VALUES (?, ?, ?, ?, 'RUNNING', ?)", route, mode, triggerKind, ts(scheduledAt), ts(now));
+        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, started_at, owner,"
+                + " owner_data_dir) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?)", route, mode, triggerKind, ts(scheduledAt),
+                ts(now), ownerId(), ownerDir());
     }
 
     /** A trigger that did not run: SKIPPED (window, writer busy, already running) or DROPPED (too old). */
@@ -372,10 +421,18 @@ public class Ledger {
         });
     }
 
-    /** KLK runs still RUNNING (their process died): marked FAILED with the given reason. */
+    /**
+     * KLK runs still RUNNING whose process is gone (same rule as {@link #orphanedRuns}; every open one when this
+     * ledger has no owner): marked FAILED with the given reason.
+     */
     public int abandonKlkRuns(String reason, Instant now) {
-        return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",
-                clip(reason), ts(now));
+        ProcessOwner me = owner;
+        if (me == null) {
+            return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",
+                    clip(reason), ts(now));
+        }
+        return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'"
+                + " AND (owner IS NULL OR (owner <> ? AND owner_data_dir = ?))", clip(reason), ts(now), me.id(), me.dataDir());
     }
 
     /** The newest KLK runs of one route (klk-inventory, klk-sales) first; every route when route is null. */

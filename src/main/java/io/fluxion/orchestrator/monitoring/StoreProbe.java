@@ -91,7 +91,7 @@ public class StoreProbe {
     }
 
     private Result probe(StoreConfig s) {
-        try (Connection c = new SourceDataSource(s, timeout).getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = new SourceDataSource(s, timeout, timeout).getConnection(); Statement st = c.createStatement()) {
             st.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
             st.execute("SELECT 1");
             return new Result(s.id(), true, null, clock.instant());

@@ -7,6 +7,7 @@ import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the service does once when it starts ({@code routes/startup-recovery.camel.yaml}), from the ledger:
  * <ol>
- *   <li>Runs left open by a process that died are closed: their RUNNING attempts failed (DuckDB rolled
- *       them back with the dead connection), the run FAILED with the phase it was in.</li>
+ *   <li>Runs left open by a process that is gone (killed, or stopped by SIGTERM mid-window: see
+ *       {@link ProcessOwner} for how "gone" is told) are closed: their RUNNING attempts failed (DuckDB rolled
+ *       them back with the dead connection), the run FAILED with the phase it was in. A run of this very
+ *       process (opened while this check ran) or of a process on another data dir is never closed.</li>
  *   <li>If such a run had touched the backend (it may be stopped): inside the window, before the run
  *       deadline, a {@code recovery} window resumes the (store, date) pairs not yet committed, plus the
  *       night's plan; otherwise the backend is started at once. The backend is never left stopped.</li>
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       unless an operator asks).</li>
  * </ol>
  * Sets the header {@link WindowService#KIND} (and {@link WindowService#RESUME_ITEMS}) when the route must
- * open a window; the decision is kept for the API and the tests.
+ * open a window; the decision is kept for the API and the tests. Until the decision is made no other window
+ * opens ({@link WindowService#startupDecided()}): the window it decides on, if any, opens first.
  */
 public class StartupRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(StartupRecovery.class);
@@ -43,15 +47,17 @@ public class StartupRecovery {
     private final Ledger ledger;
     private final BackendControl backend;
     private final WindowService window;
+    private final ProcessOwner me;
     private volatile String decision;
 
     public StartupRecovery(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                           WindowService window) {
+                           WindowService window, ProcessOwner me) {
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
         this.backend = backend;
         this.window = window;
+        this.me = me;
     }
 
     /** The decision of the start-up check (null until it ran). */
@@ -60,6 +66,17 @@ public class StartupRecovery {
     }
 
     public void check(Exchange ex) {
+        try {
+            decide(ex);
+        } finally {
+            // a window decided on opens the gate itself when it opens (first); otherwise windows may open now
+            if (ex.getIn().getHeader(WindowService.KIND) == null) {
+                window.startupDecided();
+            }
+        }
+    }
+
+    private void decide(Exchange ex) {
         Instant now = clock.now();
         Instant tonight = clock.windowStart(clock.today()).toInstant();
         // did tonight's window already run (before this start)? open runs are about to be closed, ignore them
@@ -108,7 +125,12 @@ public class StartupRecovery {
         boolean backendMayBeDown = false;
         Set<WorkItem> resume = new LinkedHashSet<>();
         List<String> closed = new ArrayList<>();
-        for (RunRecord r : ledger.openRuns()) {
+        List<String> foreign = ledger.foreignOpenRuns(me);
+        if (!foreign.isEmpty()) {
+            LOG.info("Start-up recovery: open run(s) {} belong to processes on other data dirs sharing this ledger;"
+                    + " left to them", foreign);
+        }
+        for (RunRecord r : ledger.orphanedRuns(me)) {
             closed.add("#" + r.id());
             if (!isWindowRun(r)) {
                 ledger.abandonAttempts(r.id(), "the process stopped during this run", now);
@@ -134,15 +156,18 @@ public class StartupRecovery {
             }
             boolean touched = !"UNTOUCHED".equals(r.backendState()) && !"STARTED".equals(r.backendState());
             backendMayBeDown |= touched;
-            // died while stopping or loading: resume the ETL; died while restarting: the ETL was over, just start
-            if ("STOPPING".equals(r.backendState()) || "STOPPED".equals(r.backendState())) {
+            // died (or stopped by SIGTERM: START_REQUESTED) while stopping or loading: resume the ETL; died while
+            // restarting: the ETL was over, just start
+            if ("STOPPING".equals(r.backendState()) || "STOPPED".equals(r.backendState())
+                    || "START_REQUESTED".equals(r.backendState())) {
                 resume.addAll(notLoaded);
             }
             long rows = attempts.stream().filter(a -> "SUCCEEDED".equals(a.status()) && a.rows() != null)
                     .mapToLong(AttemptRecord::rows).sum();
             int total = r.businessDates().size() * storeIds(r).size();
             String reason = "interrupted: the process stopped during the run (backend " + r.backendState()
-                    + "); " + notLoaded.size() + " store load(s) not committed; closed by start-up recovery";
+                    + "); " + notLoaded.size() + " store load(s) not committed; closed by start-up recovery"
+                    + (r.reason() == null ? "" : "; " + r.reason());
             ledger.finishRun(r.id(), "FAILED", reason, total, loaded.size(), total - loaded.size(), rows, now);
             LOG.warn("Start-up recovery: window run #{} ({}) was interrupted (backend {}): {} of {} store loads committed,"
                     + " not committed: {}", r.id(), r.kind(), r.backendState(), loaded.size(), total, notLoaded);

@@ -29,6 +29,7 @@ public class WindowRun {
     private volatile String failure;
     private volatile DuckDbWriter.Lease lease;
     private volatile boolean noMoreRetries;
+    private volatile String aborted;
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
                      Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
@@ -138,6 +139,18 @@ public class WindowRun {
         } else if (!failure.contains(reason)) {
             failure = failure + "; " + reason;
         }
+    }
+
+    /**
+     * Why the process's stop cut this run short after it touched the backend (null: it was not): the run is then
+     * left open in the ledger for the next start to close.
+     */
+    public String aborted() {
+        return aborted;
+    }
+
+    public void aborted(String why) {
+        aborted = why;
     }
 
     /** The deadline made further retries pointless: the loop of retries ends. */

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.backend.BackendControl;
+import io.fluxion.orchestrator.backend.WaitAbandonedException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
@@ -9,6 +10,8 @@ import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
+import io.fluxion.orchestrator.lifecycle.StopRequestedException;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
@@ -48,6 +53,8 @@ public class WindowService {
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
 
+    /** Longest a window (other than the start-up decision's own) waits for the start-up decision before it opens anyway. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(WindowService.class);
 
     private final FluxionConfig config;
@@ -56,6 +63,7 @@ public class WindowService {
     private final BackendControl backend;
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
+    private final StopSignal stop;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
     /** Ends of runs the ledger refused to record; written when the next run opens (at most a few are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<UnrecordedEnd> unrecordedEnds =
@@ -64,16 +72,36 @@ public class WindowService {
     private record UnrecordedEnd(long runId, String status, String reason, int total, int ok, int failed, long rows,
                                  Instant at) {
     }
+    private final CountDownLatch startupDecided = new CountDownLatch(1);
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                         DuckDbWriter writer, Sleeper sleeper) {
+                         DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
         this.sleeper = sleeper;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
         this.backend = backend;
         this.writer = writer;
+        this.stop = stop;
+    }
+
+    /**
+     * The start-up decision is made (by {@link StartupRecovery}, or by {@code run-window} once it closed the runs a
+     * dead process left open): windows may open. Before that, an API trigger is answered 503 and any other window
+     * waits, so that the start-up check never takes a live run for an interrupted one.
+     */
+    public void startupDecided() {
+        startupDecided.countDown();
+    }
+
+    public boolean isStartupDecided() {
+        return startupDecided.getCount() == 0;
+    }
+
+    /** The process is stopping: no window opens, the one in progress is being aborted. */
+    public boolean isStopping() {
+        return stop.isRaised();
     }
 
     /** The active run, if any. */
@@ -111,6 +139,31 @@ public class WindowService {
     public void open(Exchange ex) {
         recordUnrecordedEnds();
         String kind = ex.getIn().getHeader(KIND, "scheduled", String.class);
+        // the start-up decision's own window (a resumed or late night): opening it ends the start-up gate
+        boolean startupsOwn = "recovery".equals(kind) || "catch-up".equals(kind);
+        try {
+            if (!startupsOwn) {
+                awaitStartupDecision();
+            }
+            doOpen(ex, kind);
+        } finally {
+            if (startupsOwn) {
+                startupDecided();
+            }
+        }
+    }
+
+    private void awaitStartupDecision() {
+        try {
+            if (!startupDecided.await(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Window: the start-up decision was not made within {}; opening anyway", Durations.format(STARTUP_WAIT));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void doOpen(Exchange ex, String kind) {
         String by = ex.getIn().getHeader(REQUESTED_BY, kind, String.class);
         @SuppressWarnings("unchecked")
         List<LocalDate> requested = ex.getIn().getHeader(DATES, List.class);
@@ -148,8 +201,18 @@ public class WindowService {
         }
 
         String skip = null;
-        if (planned && !isEnabled() && !"recovery".equals(kind)) {
+        if (stop.isRaised()) {
+            skip = "the process is stopping";
+        } else if (planned && !isEnabled() && !"recovery".equals(kind)) {
             skip = "window disabled";
+        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !clock.inWindowHours(now)) {
+            // a misfire delivered late (a long pause, a clock jump) must never stop the backend in the day
+            skip = kind + " run outside the window hours (" + clock.window().start() + "-" + clock.window().end() + " "
+                    + clock.window().zone().getId() + ", now " + clock.zonedNow().toLocalTime().withNano(0) + ")"
+                    + firedFor(ex) + ": never started outside them";
+        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !now.isBefore(deadline(kind, now))) {
+            skip = kind + " run after the run deadline " + deadline(kind, now) + " (window end minus the backend's"
+                    + " start time)" + firedFor(ex) + ": no store could start before the window ends";
         } else if (stores.isEmpty()) {
             skip = "no enabled store to load";
         } else if (items.isEmpty()) {
@@ -218,6 +281,12 @@ public class WindowService {
                 LOG.warn("Window run #{}: the ledger still refuses to record its end: {}", e.runId(), ex.getMessage());
             }
         }
+    }
+
+    /** ", scheduled for <time>" when the trigger says when it was due (Quartz's scheduledFireTime). */
+    private String firedFor(Exchange ex) {
+        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
+        return due == null ? "" : ", scheduled for " + due.toInstant().atZone(clock.window().zone()).toOffsetDateTime();
     }
 
     /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
@@ -312,6 +381,10 @@ public class WindowService {
     /** Scales the backend to zero and waits for the drain; throws when it does not drain (DuckDB is then never touched). */
     public void stopBackend(Exchange ex) {
         WindowRun run = run(ex);
+        if (stop.isRaised()) {
+            run.fail("stopped before the backend was touched: " + stop.reason());
+            throw new StopRequestedException("the process is stopping: the backend is not stopped");
+        }
         run.phase(WindowRun.Phase.STOPPING_BACKEND);
         long step = ledger.stepStarted(run.getId(), "stop-backend", clock.now());
         // from here on the backend may be down: the finally step must start it whatever happens
@@ -382,7 +455,7 @@ public class WindowService {
     /** Loop condition of the retries: some (store, date) failed with attempts left and the deadline not reached. */
     public boolean retriesDue(Exchange ex) {
         WindowRun run = run(ex);
-        return run.failure() == null && !run.retriesStopped() && !retryable(run).isEmpty()
+        return run.failure() == null && !run.retriesStopped() && !stop.isRaised() && !retryable(run).isEmpty()
                 && clock.now().isBefore(run.deadline());
     }
 
@@ -421,6 +494,12 @@ public class WindowService {
             LOG.info("Window run #{}: {} store load(s) failed, next attempt in {}", run.getId(), retryable(run).size(),
                     Durations.format(wait));
             sleeper.sleep(wait);
+        }
+        if (stop.isRaised()) {
+            LOG.warn("Window run #{}: no retry, {}", run.getId(), stop.reason());
+            run.noMoreRetries();
+            ex.setProperty(RETRY_ITEMS, List.of());
+            return;
         }
         Instant now = clock.now();
         List<WorkItem> items = retryable(run).stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
@@ -484,10 +563,12 @@ public class WindowService {
         run.phase(WindowRun.Phase.STARTING_BACKEND);
         long[] step = {-1};
         // the ledger's trouble never keeps the backend down: each write is on its own, the start is not
-        record(run, "the start-backend step", () -> {
-            step[0] = ledger.stepStarted(run.getId(), "start-backend", clock.now());
-            ledger.backendState(run.getId(), "STARTING", clock.now());
-        });
+        record(run, "the start-backend step", () -> step[0] = ledger.stepStarted(run.getId(), "start-backend", clock.now()));
+        if (stop.isRaised()) {
+            requestStart(run, step[0]);
+            return;
+        }
+        record(run, "the start-backend step", () -> ledger.backendState(run.getId(), "STARTING", clock.now()));
         try {
             backend.start();
             Instant now = clock.now();
@@ -497,6 +578,18 @@ public class WindowService {
                 ledger.backendState(run.getId(), "STARTED", now);
                 if (step[0] >= 0) {
                     ledger.stepEnded(step[0], "OK", "backend running (" + backend.mode() + ")" + note(), now);
+                }
+            });
+        } catch (WaitAbandonedException e) {
+            // the scale-up was sent; the process stops before the tasks run: the next start makes sure they do
+            // (backend_state stays STARTING: the ETL was over, the next start only starts the backend)
+            String detail = "scale-up sent, running not confirmed: " + Secrets.scrub(e.getMessage(), config.secrets())
+                    + "; the next start checks the backend";
+            run.aborted("the backend's start was sent, running not confirmed (" + stop.reason() + ")");
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
+            record(run, "the backend's requested start", () -> {
+                if (step[0] >= 0) {
+                    ledger.stepEnded(step[0], "REQUESTED", detail, clock.now());
                 }
             });
         } catch (RuntimeException e) {
@@ -509,6 +602,35 @@ public class WindowService {
                     ledger.stepEnded(step[0], "FAILED", reason, clock.now());
                 }
             });
+        }
+    }
+
+    /**
+     * The process is stopping (ECS kills the task ~30 s after SIGTERM): ask for the backend's start without
+     * waiting for its tasks. backend_state START_REQUESTED and the run left open in the ledger tell the next start
+     * to close this run, make sure the backend runs, and resume the night if still inside the window.
+     */
+    private void requestStart(WindowRun run, long step) {
+        // the request comes first: the ledger's trouble never delays it
+        record(run, "the backend's requested start", () -> ledger.backendState(run.getId(), "START_REQUESTED", clock.now()));
+        try {
+            backend.requestStart();
+            String detail = "start requested (" + backend.mode() + ", desired count " + config.backend().desiredCount()
+                    + "), running not confirmed: " + stop.reason() + "; the next start checks the backend" + note();
+            run.aborted("store loads in flight rolled back, backend start requested, running not confirmed ("
+                    + stop.reason() + ")");
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
+            if (step >= 0) {
+                record(run, "the backend's requested start", () -> ledger.stepEnded(step, "REQUESTED", detail, clock.now()));
+            }
+        } catch (RuntimeException e) {
+            String reason = "ALERT the backend's start could not be requested while stopping: "
+                    + Secrets.scrub(e.getMessage(), config.secrets()) + "; the next start starts it";
+            run.aborted(reason);
+            LOG.error("Window run #{}: {}", run.getId(), reason, e);
+            if (step >= 0) {
+                record(run, "the backend's requested start", () -> ledger.stepEnded(step, "FAILED", reason, clock.now()));
+            }
         }
     }
 
@@ -528,23 +650,40 @@ public class WindowService {
             int failed = total - ok;
             String reason = reason(run, total, failed);
             String status = run.failure() == null && failed == 0 ? "SUCCEEDED" : "FAILED";
+            if (run.aborted() != null) {
+                // left open (RUNNING) in the ledger on purpose: the next start closes it like the run of a process
+                // that died, makes sure the backend runs and resumes what was not loaded (inside the window)
+                status = "ABORTED";
+                reason = Texts.clip("aborted: " + run.aborted() + "; " + ok + " of " + total
+                        + " store loads committed" + (reason == null ? "" : "; " + reason), Texts.LEDGER_TEXT);
+            }
             String recorded = reason;
             try {
-                ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+                if (run.aborted() != null) {
+                    ledger.runAborted(run.getId(), reason, total, ok, failed, run.rows());
+                } else {
+                    ledger.finishRun(run.getId(), status, reason, total, ok, failed, run.rows(), now);
+                }
             } catch (RuntimeException e) {
-                LOG.error("Window run #{}: the ledger could not record the end of the run: {}", run.getId(), e.getMessage());
-                status = "FAILED";
-                reason = Texts.clip((reason == null ? "" : reason + "; ") + "ledger error at the end of the run: "
-                        + e.getMessage(), Texts.LEDGER_TEXT);
-                recorded = Texts.clip("ledger error at the end of the run: " + e.getMessage(), 500);
-                try {
-                    // a shorter record, so that the ledger does not show the run running for good
-                    ledger.finishRun(run.getId(), status, recorded, total, ok, failed, run.rows(), now);
-                } catch (RuntimeException again) {
-                    LOG.error("Window run #{}: the ledger refused the short record too (tried again when the next run"
-                            + " opens): {}", run.getId(), again.getMessage());
-                    unrecordedEnds.add(new UnrecordedEnd(run.getId(), status, recorded, total, ok, failed, run.rows(),
-                            now));
+                if (run.aborted() != null) {
+                    // the run stays RUNNING in the ledger either way: the next start closes it
+                    LOG.error("Window run #{}: the ledger could not record the abort: {}", run.getId(), e.getMessage());
+                } else {
+                    LOG.error("Window run #{}: the ledger could not record the end of the run: {}", run.getId(),
+                            e.getMessage());
+                    status = "FAILED";
+                    reason = Texts.clip((reason == null ? "" : reason + "; ") + "ledger error at the end of the run: "
+                            + e.getMessage(), Texts.LEDGER_TEXT);
+                    recorded = Texts.clip("ledger error at the end of the run: " + e.getMessage(), 500);
+                    try {
+                        // a shorter record, so that the ledger does not show the run running for good
+                        ledger.finishRun(run.getId(), status, recorded, total, ok, failed, run.rows(), now);
+                    } catch (RuntimeException again) {
+                        LOG.error("Window run #{}: the ledger refused the short record too (tried again when the next"
+                                + " run opens): {}", run.getId(), again.getMessage());
+                        unrecordedEnds.add(new UnrecordedEnd(run.getId(), status, recorded, total, ok, failed,
+                                run.rows(), now));
+                    }
                 }
             }
             String finalStatus = status;

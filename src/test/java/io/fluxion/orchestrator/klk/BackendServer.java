@@ -16,8 +16,11 @@ final class BackendServer implements AutoCloseable {
     record Request(String method, String path, String contentType, String body) {
     }
 
+    /** An answer; status {@link #DROP} closes the connection without any answer. */
     record Answer(int status, String body) {
     }
+
+    static final int DROP = -1;
 
     private final HttpServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -43,6 +46,11 @@ final class BackendServer implements AutoCloseable {
             Answer a = answers.poll();
             if (a == null) {
                 a = new Answer(200, "{\"status\": \"started\", \"message\": \"ETL KLK en ejecución\"}");
+            }
+            if (a.status() == DROP) {
+                // no status line, no headers: the JDK server closes the connection
+                ex.close();
+                return;
             }
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** KLK backend mode against a real HTTP server: paths, payloads, retries, drops, skips, no overlap. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -147,6 +149,26 @@ class KlkBackendModeTest {
         assertThat(r.httpStatus()).isEqualTo(502);
         assertThat(r.response()).contains("Bad Gateway: ECS task down");
         assertThat(r.reason()).contains("HTTP 502").contains("3 attempt(s)").contains("/api/etl/sync/ventas");
+    }
+
+    /**
+     * fluxion.klk.retries = 2: whatever the answer, a fire sends at most 1 + 2 POSTs. The HTTP client must not
+     * retry by itself inside Camel's attempts (Apache HttpClient 5 retries 503 and 429 on its own by default).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {503, 500, 429, BackendServer.DROP})
+    void aFireSendsAtMostOnePlusRetriesRequestsWhateverTheAnswer(int status) {
+        for (int i = 0; i < 10; i++) {
+            backend.answers.add(new BackendServer.Answer(status, "{\"detail\": \"status " + status + "\"}"));
+        }
+        KlkRunRecord r = record(fire("klk-sales"));
+        int retries = 2;
+        // 5xx and a dropped connection are tried again; a 429 (a 4xx) is not
+        int expected = status == 429 ? 1 : 1 + retries;
+        assertThat(backend.requests).as("POSTs of one fire answered " + status).hasSize(expected)
+                .hasSizeLessThanOrEqualTo(1 + retries);
+        assertThat(r.status()).isEqualTo("FAILED");
+        assertThat(r.reason()).contains(expected + " attempt(s)");
     }
 
     @Test

@@ -288,9 +288,10 @@ class MissedWindowsTest {
         MutableClock clock = MutableClock.caracas(2026, 11, 10, 7, 0).ticking();
         Services s = start(clock, null);
         assertThat(awaitStartup(s)).startsWith("nothing to do");
-        // the deadline is 06:00 minus fluxion.backend.start-timeout (5m) = 05:55; tienda_02 takes seconds
-        proxy.slow(Duration.ofMillis(300));
-        clock.set(ZonedDateTime.of(TODAY.atTime(5, 54, 58), TestClocks.CARACAS).toInstant());
+        // the deadline is 06:00 minus fluxion.backend.start-timeout (5m) = 05:55; tienda_02 never answers its
+        // chunk query: it is given up at the deadline, after which no store starts
+        proxy.stallAfterRequestBytes(800);
+        clock.set(ZonedDateTime.of(TODAY.atTime(5, 54, 55), TestClocks.CARACAS).toInstant());
         s.context().createProducerTemplate().sendBodyAndHeader("direct:window", null, WindowService.KIND, "scheduled");
 
         RunRecord run = lastRun(s.ledger(), "scheduled").orElseThrow();
@@ -298,6 +299,8 @@ class MissedWindowsTest {
         List<AttemptRecord> attempts = s.ledger().attempts(run.id());
         assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_01")).extracting(AttemptRecord::status)
                 .containsExactly("SUCCEEDED");
+        assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_02")).singleElement()
+                .satisfies(a -> assertThat(a.error()).contains("reached the run deadline"));
         // started after 05:55: recorded failed with the reason, nothing pulled, and no retry after the deadline
         assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_03")).singleElement().satisfies(a -> {
             assertThat(a.status()).isEqualTo("FAILED");

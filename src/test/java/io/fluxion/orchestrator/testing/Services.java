@@ -2,7 +2,6 @@ package io.fluxion.orchestrator.testing;
 
 import io.fluxion.orchestrator.FluxionApplication;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,8 +21,9 @@ public final class Services implements AutoCloseable {
     /**
      * Starts the service with the given properties and beans (bound before the configuration runs,
      * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener (API or
-     * management) unless the properties enable one. Returns once the start-up recovery has decided (it looks at the clock once,
-     * 0.5 s after the start: a test that moves the clock before would make it run a window late).
+     * management) unless the properties enable one. Returns once the start-up recovery has decided and the
+     * window it decided on, if any, has opened (it looks at the clock once, 0.5 s after the start: a test that
+     * moves the clock before would make it run a window late); from then on windows may open.
      */
     public static Services start(Map<String, String> overrides, Map<String, Object> beans) {
         Map<String, String> props = new HashMap<>();
@@ -39,9 +39,9 @@ public final class Services implements AutoCloseable {
             throw new IllegalStateException("app did not start: " + e.getMessage(), e);
         }
         Services s = new Services(main);
-        StartupRecovery recovery = s.bean("startupRecovery", StartupRecovery.class);
+        WindowService window = s.window();
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (recovery.decision() == null && System.nanoTime() < until) {
+        while (!window.isStartupDecided() && System.nanoTime() < until) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a store, for fault injection: refuse connections, or cut
- * every connection after a number of bytes from the server (a drop mid-chunk).
+ * A TCP proxy on 127.0.0.1 in front of a store, for fault injection: refuse connections, cut
+ * every connection after a number of bytes from the server (a drop mid-chunk), slow the store down,
+ * or stall it (the query arrives, no answer ever comes back).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -27,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean closed;
 
     private volatile long slowMillis;
+    private volatile long stallAfterRequestBytes = -1;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -66,6 +68,15 @@ public final class TcpProxy implements AutoCloseable {
         slowMillis = perRead.toMillis();
     }
 
+    /**
+     * While on, a connection whose client has sent at least {@code requestBytes} (past the login: the chunk query)
+     * gets nothing more from the store (held, never dropped): a source that accepts the query and never answers,
+     * the connection left open. -1 turns it off (what was held then flows); closing the proxy cuts the connections.
+     */
+    public void stallAfterRequestBytes(long requestBytes) {
+        stallAfterRequestBytes = requestBytes;
+    }
+
     /** Cuts every open connection now. */
     public void cutAll() {
         for (Socket s : open) {
@@ -87,8 +98,9 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 long limit = number >= dropFromConnection ? dropAfterBytes.get() : -1;
-                pipe(client, server, -1, false);
-                pipe(server, client, limit, true);
+                AtomicLong requestBytes = new AtomicLong();
+                pipe(client, server, -1, false, requestBytes);
+                pipe(server, client, limit, true, requestBytes);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -97,13 +109,25 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to, long limit, boolean fromStore) {
+    private void pipe(Socket from, Socket to, long limit, boolean fromStore, AtomicLong requestBytes) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             long total = 0;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (!fromStore) {
+                        requestBytes.addAndGet(n);
+                    }
+                    while (fromStore && !closed && stallAfterRequestBytes >= 0
+                            && requestBytes.get() >= stallAfterRequestBytes) {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                     if (fromStore && slowMillis > 0) {
                         try {
                             Thread.sleep(slowMillis);

@@ -1,0 +1,152 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxion.orchestrator.ledger.AttemptRecord;
+import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.ledger.StepRecord;
+import io.fluxion.orchestrator.testing.DuckDbFile;
+import io.fluxion.orchestrator.testing.EcsTestServer;
+import io.fluxion.orchestrator.testing.JarProcess;
+import io.fluxion.orchestrator.testing.LedgerFile;
+import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.testing.TcpProxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM to the packaged service in the middle of a store with minutes of pulling left (issue 13, item 5), as ECS
+ * stops a task (then kills it 30 s later): the window gives up the chunk in flight, rolls the store back, releases
+ * DuckDB and sends the backend's start (UpdateService back to the desired count) within seconds, and the process
+ * exits; the ledger leaves the run open with the start requested, and the next start finishes the job.
+ */
+class SigtermIT {
+    static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
+
+    @TempDir
+    Path work;
+    StoreServer stores;
+    TcpProxy slowStore;
+    EcsTestServer ecs;
+    ZoneOffset zone;
+    LocalDate d;
+    JarProcess first;
+    JarProcess second;
+    final Map<String, StoreServer.Totals> source = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        zone = JarProcess.noonZone();
+        d = ZonedDateTime.now(zone).toLocalDate().minusDays(1);
+        stores = StoreServer.start(work.resolve("stores"));
+        for (String id : STORES) {
+            stores.createStore(id, false, d, d);
+            source.put(id, stores.totals(id, d));
+        }
+        slowStore = new TcpProxy(stores.port());
+        ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (JarProcess p : new JarProcess[] {first, second}) {
+            if (p != null) {
+                p.process().destroyForcibly();
+            }
+        }
+        ecs.close();
+        slowStore.close();
+        stores.close();
+    }
+
+    private JarProcess start(String name) throws Exception {
+        Map<String, String> p = new HashMap<>(JarProcess.windowAroundNow(zone));
+        p.put("fluxion.log-dir", work.resolve("logs").toString());
+        p.put("camel.server.enabled", "false");
+        p.put("fluxion.window.recovery-days", "0");
+        p.put("fluxion.klk.enabled", "false");
+        p.put("fluxion.etl.chunk-size", "50");
+        p.put("fluxion.etl.redelivery-delay", "50ms");
+        p.put("fluxion.backend.poll-interval", "100ms");
+        p.putAll(ecs.properties());
+        p.putAll(stores.storeProperties(STORES, "tienda_02", slowStore.port()));
+        return JarProcess.start(work, work.resolve(name + ".out"), p, JarProcess.awsEnv());
+    }
+
+    @Test
+    void sigtermMidStoreStartsTheBackendWithinSecondsAndTheNextStartFinishesTheJob() throws Exception {
+        // tienda_02 answers each read after 0.3 s: its ~36 chunks (about 6 reads each) take minutes
+        slowStore.slow(Duration.ofMillis(300));
+        // started inside the window with tonight's window not run: the start-up catch-up runs the night now
+        first = start("first");
+        first.await("tienda_02 half pulled", 120, () -> first.output()
+                .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
+        assertThat(ecs.desired()).as("the window stopped the backend").isZero();
+
+        Instant sigterm = Instant.now();
+        first.terminate();
+
+        first.await("UpdateService back to 1", 25, () -> ecs.calls().stream().anyMatch(c ->
+                "UpdateService".equals(c.action()) && Integer.valueOf(1).equals(c.desiredCount()) && c.status() == 200
+                        && !c.at().isBefore(sigterm)));
+        EcsTestServer.Call start = ecs.calls().stream().filter(c -> "UpdateService".equals(c.action())
+                && Integer.valueOf(1).equals(c.desiredCount())).findFirst().orElseThrow();
+        Duration toStart = Duration.between(sigterm, start.at());
+        assertThat(toStart).as("UpdateService(1) after SIGTERM\n" + first.output()).isLessThan(Duration.ofSeconds(25));
+        assertThat(first.waitFor(60)).as("the process exits within 60 s\n" + first.output()).isTrue();
+        Duration toExit = Duration.between(sigterm, Instant.now());
+        assertThat(ecs.desired()).isEqualTo(1);
+        System.out.println("SigtermIT: UpdateService(1) " + toStart.toMillis() + " ms after SIGTERM, exit "
+                + toExit.toMillis() + " ms after SIGTERM");
+
+        // no half (store, date): each store is complete or absent
+        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
+        for (String id : STORES) {
+            StoreServer.Totals t = duck.totals(id, d);
+            assertThat(t.rows() == 0 || t.equals(source.get(id))).as(id + " complete or absent, got " + t + ", source "
+                    + source.get(id) + "\n" + first.output()).isTrue();
+        }
+        assertThat(duck.totals("tienda_02", d).rows()).as("the store in flight was rolled back").isZero();
+
+        // the ledger says the start was requested, not confirmed: the run stays open for the next start
+        RunRecord aborted = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(5)).stream()
+                .filter(r -> r.kind().equals("catch-up")).findFirst().orElseThrow();
+        assertThat(aborted.status()).isEqualTo("RUNNING");
+        assertThat(aborted.backendState()).isEqualTo("START_REQUESTED");
+        assertThat(aborted.reason()).startsWith("aborted: store loads in flight rolled back, backend start requested");
+        List<StepRecord> steps = LedgerFile.read(work.resolve("data"), l -> l.steps(aborted.id()));
+        assertThat(steps).filteredOn(s -> s.step().equals("start-backend")).singleElement()
+                .satisfies(s -> assertThat(s.status()).isEqualTo("REQUESTED"));
+        List<AttemptRecord> attempts = LedgerFile.read(work.resolve("data"), l -> l.attempts(aborted.id()));
+        assertThat(attempts).as(first.output()).noneMatch(a -> a.status().equals("RUNNING"));
+        assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_02")).singleElement()
+                .satisfies(a -> assertThat(a.error()).startsWith("stopped:"));
+
+        // the next start closes the run, resumes the night inside the window and confirms the backend runs
+        slowStore.slow(Duration.ZERO);
+        second = start("second");
+        second.await("the recovery window", 120, () -> second.output().contains("(recovery) SUCCEEDED"));
+        second.await("the backend running", 60, () -> ecs.desired() == 1 && ecs.running() == 1);
+        second.terminate();
+        assertThat(second.waitFor(60)).isTrue();
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id).isEqualTo(source.get(id));
+        }
+        RunRecord closed = LedgerFile.read(work.resolve("data"), l -> l.run(aborted.id()).orElseThrow());
+        assertThat(closed.status()).isEqualTo("FAILED");
+        assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend START_REQUESTED)")
+                .contains("aborted:");
+    }
+}
