@@ -47,6 +47,9 @@ class WindowCronZoneTest {
             stores.createStore("tienda_01", false, java.time.LocalDate.of(2026, 11, 20), java.time.LocalDate.of(2026, 11, 20));
             props.put("camel.server.enabled", "false");
             Main main = FluxionApplication.newMain(props);
+            // the app's clock at noon: its start-up recovery never runs a catch-up window, whatever the real hour
+            // (Quartz still schedules on the real clock, which is what this test checks)
+            main.bind(io.fluxion.orchestrator.FluxionConfiguration.CLOCK, io.fluxion.orchestrator.testing.TestClocks.outsideTheWindow());
             main.start();
             try {
                 QuartzComponent quartz = main.getCamelContext().getComponent("quartz", QuartzComponent.class);
