@@ -36,7 +36,7 @@ public final class Apps {
 
     /**
      * {@code run-window} with beans bound before start (clock, sleeper, ecsClient); captures stdout and stderr.
-     * Without a clock and without window hours it runs on {@link TestClocks#outsideTheWindow()}.
+     * Without a clock and without window hours it gets {@link WindowHours#farFromNow()}.
      */
     public static synchronized WindowResult runWindowWith(Map<String, String> overrides, Map<String, Object> beans,
                                                           String... args) {
@@ -48,7 +48,7 @@ public final class Apps {
         System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = RunWindowCommand.run(args, overrides, TestClocks.withDefaultClock(overrides, beans));
+            code = RunWindowCommand.run(args, WindowHours.unlessChosen(overrides, beans), beans);
         } finally {
             System.setOut(old);
             System.setErr(oldErr);

@@ -22,16 +22,16 @@ public final class Services implements AutoCloseable {
     /**
      * Starts the service with the given properties and beans (bound before the configuration runs,
      * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). A test that gives neither a
-     * clock nor the window hours runs on {@link TestClocks#outsideTheWindow()}: never on the time of day. No HTTP listener unless the
+     * clock nor the window hours gets {@link WindowHours#farFromNow()}: never on the time of day. No HTTP listener unless the
      * properties enable one. Returns once the start-up recovery has decided (it looks at the clock once,
      * 0.5 s after the start: a test that moves the clock before would make it run a window late).
      */
     public static Services start(Map<String, String> overrides, Map<String, Object> beans) {
         Map<String, String> props = new HashMap<>();
         props.put("camel.server.enabled", "false");
-        props.putAll(overrides);
+        props.putAll(WindowHours.unlessChosen(overrides, beans));
         Main main = FluxionApplication.newMain(props);
-        TestClocks.withDefaultClock(props, beans).forEach(main::bind);
+        beans.forEach(main::bind);
         try {
             main.start();
         } catch (Exception e) {

@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.HashMap;
-import java.util.Map;
-import io.fluxion.orchestrator.FluxionConfiguration;
 
 /** Clocks for tests: a controlled starting instant that then ticks with real time (so timeouts still elapse). */
 public final class TestClocks {
@@ -21,24 +18,9 @@ public final class TestClocks {
         return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), start));
     }
 
-    /**
-     * The clock of a test that sets neither a clock nor the window hours: ticking from 2026-11-21 12:00
-     * Caracas, the middle of the day after the tests' usual business date 2026-11-20, far outside the
-     * default window (01:00-06:00). So no test depends on the hour the suite runs at.
-     */
+    /** 2026-11-21 12:00 Caracas (ticking): noon of the day after the tests' usual business date 2026-11-20. */
     public static Clock outsideTheWindow() {
         return caracas(2026, 11, 21, 12, 0);
-    }
-
-    /** The beans plus {@link #outsideTheWindow()} as the app's clock, unless the test chose a clock or window hours. */
-    public static Map<String, Object> withDefaultClock(Map<String, String> props, Map<String, Object> beans) {
-        if (beans.containsKey(FluxionConfiguration.CLOCK) || props.containsKey("fluxion.window.start")
-                || props.containsKey("fluxion.window.zone")) {
-            return beans;
-        }
-        Map<String, Object> out = new HashMap<>(beans);
-        out.put(FluxionConfiguration.CLOCK, outsideTheWindow());
-        return out;
     }
 
     /** A ticking clock starting at the given wall time in Caracas. */

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.testing;
 
+import io.fluxion.orchestrator.FluxionConfiguration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -30,6 +31,21 @@ public final class WindowHours {
         p.put("fluxion.window.start", "01:00");
         p.put("fluxion.window.end", "06:00");
         return p;
+    }
+
+    /**
+     * The properties of a test that starts the app in this JVM: unchanged when the test chose a clock
+     * (bean {@code fluxionClock}) or the window hours, else with {@link #farFromNow()}. So no test
+     * depends on the hour the suite runs at, and timestamps stay on the real clock.
+     */
+    public static Map<String, String> unlessChosen(Map<String, String> props, Map<String, Object> beans) {
+        if (beans.containsKey(FluxionConfiguration.CLOCK) || props.containsKey("fluxion.window.start")
+                || props.containsKey("fluxion.window.end") || props.containsKey("fluxion.window.zone")) {
+            return props;
+        }
+        Map<String, String> out = new LinkedHashMap<>(props);
+        out.putAll(farFromNow());
+        return out;
     }
 
     /** The same as JVM arguments ({@code -Dfluxion.window.zone=...}). */
