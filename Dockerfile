@@ -29,13 +29,16 @@ RUN apt-get update \
  && chmod 700 /data
 WORKDIR /app
 COPY --from=build /src/target/fluxion-orchestrator.jar /app/fluxion-orchestrator.jar
-# DuckDB file, ledger and logs live under /data (mount the EFS volume there, owned by uid 10001).
-# Logs go to /data/logs (they follow fluxion.data-dir unless fluxion.log-dir says otherwise).
+# The image's defaults as an operator file (data dir /data, no demo): below the environment and -D, and
+# replaced by the operator's own file when FLUXION_CONFIG names one.
+COPY docker/container.properties /app/container.properties
+# Ledger, lock and logs live under /data (mount an EFS access point there, owned by uid 10001); logs go to
+# /data/logs (they follow fluxion.data-dir unless fluxion.log-dir says otherwise). The DuckDB file is
+# fluxion.duckdb.path, by default /data/fluxion.duckdb.
 # Heap: half of the container's memory (not the host's); the other half is for DuckDB, which allocates
 # outside the Java heap, metaspace and threads. On OutOfMemoryError the JVM exits at once (ECS starts a
 # new task, whose start-up recovery finishes the window and starts the backend) instead of limping on.
-ENV FLUXION_DATA_DIR=/data \
-    FLUXION_DEMO_ENABLED=false \
+ENV FLUXION_CONFIG=/app/container.properties \
     JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 USER fluxion
 VOLUME /data

@@ -126,7 +126,8 @@ public class FluxionConfiguration implements CamelConfiguration {
 
         // values the routes need in another unit than the contract's
         pc.addOverrideProperty("fluxion.derived.window-cron", windowClock.window().cron());
-        pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
+        // Quartz takes a java.util.TimeZone id: "-04:00" would silently be GMT there, "GMT-04:00" is not
+        pc.addOverrideProperty("fluxion.derived.window-zone", java.util.TimeZone.getTimeZone(cfg.window().zone()).getID());
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
         pc.addOverrideProperty("fluxion.derived.query-timeout-s", String.valueOf(Math.max(1, cfg.etl().queryTimeout().toSeconds())));
         pc.addOverrideProperty("fluxion.derived.fetch-size", String.valueOf(Math.min(cfg.etl().chunkSize(), 10_000)));

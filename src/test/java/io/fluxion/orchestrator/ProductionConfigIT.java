@@ -48,14 +48,14 @@ class ProductionConfigIT {
             for (String id : List.of("tienda_01", "tienda_02", "tienda_08")) {
                 createUser(stores.url(id), "etl_reader", SOURCE_PASSWORD); // fluxion.source.user of the example
             }
-            Path dataDir = tmp.resolve("var/lib/fluxion");
+            Path dataDir = tmp.resolve("data");
             Path duckdb = tmp.resolve("mnt/efs/fluxion.duckdb");
             String example = Files.readString(EXAMPLE);
-            assertThat(example).contains("fluxion.data-dir = /var/lib/fluxion").contains("fluxion.duckdb.path = /mnt/efs/fluxion.duckdb")
+            assertThat(example).contains("fluxion.data-dir = /data").contains("fluxion.duckdb.path = /mnt/efs/fluxion.duckdb")
                     .contains("fluxion.demo.enabled = false").contains("fluxion.backend.mode = ecs")
                     .contains("fluxion.backend.desired-count = 1").contains("fluxion.etl.parallelism = 2");
             Path operatorFile = Files.writeString(tmp.resolve("production.properties"), example
-                    .replace("fluxion.data-dir = /var/lib/fluxion", "fluxion.data-dir = " + dataDir)
+                    .replace("fluxion.data-dir = /data", "fluxion.data-dir = " + dataDir)
                     .replace("fluxion.duckdb.path = /mnt/efs/fluxion.duckdb", "fluxion.duckdb.path = " + duckdb));
 
             Map<String, String> env = new HashMap<>();
