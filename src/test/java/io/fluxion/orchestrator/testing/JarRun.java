@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged jar in its own process, started from a working directory of the test's, with a clean
- * environment (only PATH, HOME and what the test gives): what an operator's shell or an ECS task runs.
+ * The packaged jar in its own process, started from a working directory of the test's, with the
+ * configuration the test gives: the machine's FLUXION_*, CAMEL_* and AWS_* variables are left out.
  */
 public final class JarRun {
     public static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar"))
@@ -48,15 +48,8 @@ public final class JarRun {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         Map<String, String> e = pb.environment();
-        String path = e.get("PATH");
-        String home = e.get("HOME");
-        e.clear();
-        if (path != null) {
-            e.put("PATH", path);
-        }
-        if (home != null) {
-            e.put("HOME", home);
-        }
+        // the test decides the configuration: none of the machine's FLUXION_*, CAMEL_* or AWS_* variables
+        e.keySet().removeIf(k -> k.startsWith("FLUXION_") || k.startsWith("CAMEL_") || k.startsWith("AWS_"));
         e.putAll(env);
         return pb.start();
     }
