@@ -8,10 +8,12 @@ import java.nio.file.Path;
 /**
  * The log folder: {@code fluxion.log-dir} when a source sets it, else {@code <fluxion.data-dir>/logs}
  * (both through the same layers as every key: operator file, environment, -D). log4j2.xml reads the
- * system property {@code fluxion.log-dir}, so it is set here before the first logger is created.
+ * system property {@link #RESOLVED}, set here before the first logger is created (a name outside
+ * {@code fluxion.*}, so the configuration's sources do not list it as an operator's -D).
  */
 final class LogDir {
     static final String PROPERTY = "fluxion.log-dir";
+    static final String RESOLVED = "io.fluxion.log-dir";
 
     private LogDir() {
     }
@@ -26,10 +28,10 @@ final class LogDir {
         return Path.of(dir.trim()).toAbsolutePath().normalize();
     }
 
-    /** Sets -Dfluxion.log-dir for log4j2 and creates the folder (700) if it is missing. */
+    /** Sets the log folder for log4j2 and creates it (700) if it is missing. */
     static Path prepare(ConfigSources sources) {
         Path dir = of(sources);
-        System.setProperty(PROPERTY, dir.toString());
+        System.setProperty(RESOLVED, dir.toString());
         try {
             OwnerOnly.createDirectories(dir);
         } catch (IOException e) {

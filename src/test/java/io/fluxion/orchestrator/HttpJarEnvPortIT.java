@@ -22,9 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar's HTTP port, a camel.* key, through the configuration's layers (SPEC 7): the
- * environment variable CAMEL_SERVER_PORT (which camel-main alone skips: it ends in _PORT), and
- * operator file < environment < -D.
+ * The packaged jar's HTTP port, a camel.* key, through the configuration's layers: the environment
+ * variable CAMEL_SERVER_PORT (which camel-main alone skips: it ends in _PORT) over the operator file.
  */
 class HttpJarEnvPortIT {
     @TempDir
@@ -32,40 +31,25 @@ class HttpJarEnvPortIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /**
+     * CAMEL_SERVER_PORT over the operator file's camel.server.port; the file's data dir (and logs) used.
+     * (-D over the environment is checked on the jar by ProductionConfigIT, for camel.* keys by
+     * ConfigLayersInCamelTest: one service start here keeps the suite short.)
+     */
     @Test
-    void theJarListensOnCamelServerPortFromTheEnvironment() throws Exception {
-        int port = HttpApp.freePort();
-        Map<String, String> env = baseEnv();
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("FLUXION_DATA_DIR", work.resolve("env-data").toString());
-        Path log = work.resolve("service.out");
-        Process service = JarRun.start(work, env, List.of(), List.of(), log);
-        try {
-            awaitStatus(service, log, port);
-            assertThat(work.resolve("env-data/logs/fluxion.log")).exists();
-        } finally {
-            service.destroy();
-            service.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
-    void theOperatorFileLosesToTheEnvironmentWhichLosesToMinusD() throws Exception {
+    void theJarListensOnCamelServerPortFromTheEnvironmentOverTheOperatorFile() throws Exception {
         int filePort = HttpApp.freePort();
         int envPort = HttpApp.freePort();
-        int sysPort = HttpApp.freePort();
         Path file = Files.writeString(work.resolve("operator.properties"),
                 "camel.server.port = " + filePort + "\nfluxion.data-dir = " + work.resolve("op-data") + "\n");
         Map<String, String> env = baseEnv();
         env.put("FLUXION_CONFIG", file.toString());
         env.put("CAMEL_SERVER_PORT", String.valueOf(envPort));
         Path log = work.resolve("service.out");
-        Process service = JarRun.start(work, env, List.of("-Dcamel.server.port=" + sysPort), List.of(), log);
+        Process service = JarRun.start(work, env, List.of(), List.of(), log);
         try {
-            awaitStatus(service, log, sysPort);
-            for (int other : List.of(filePort, envPort)) {
-                assertThatThrownBy(() -> status(other)).as("nothing listens on " + other).isInstanceOf(IOException.class);
-            }
+            awaitStatus(service, log, envPort);
+            assertThatThrownBy(() -> status(filePort)).as("nothing listens on the file's port").isInstanceOf(IOException.class);
             // the file's data dir (no ./data under the working dir), and its logs there
             assertThat(work.resolve("op-data/logs/fluxion.log")).exists();
             assertThat(work.resolve("data")).doesNotExist();

@@ -79,11 +79,16 @@ public final class ConfigSources {
     private final Map<String, Entry> entries; // canonical key -> winning entry
     private final Path operatorFile;
     private final Map<Layer, List<String>> names; // per layer, the keys (or variable names) it set
+    private final Map<String, String> env;
+    private final List<String> envByName; // FLUXION_* variables no file names: read when the app asks by key
 
-    private ConfigSources(Map<String, Entry> entries, Path operatorFile, Map<Layer, List<String>> names) {
+    private ConfigSources(Map<String, Entry> entries, Path operatorFile, Map<Layer, List<String>> names,
+                          Map<String, String> env, List<String> envByName) {
         this.entries = entries;
         this.operatorFile = operatorFile;
         this.names = names;
+        this.env = Map.copyOf(env);
+        this.envByName = List.copyOf(envByName);
     }
 
     /**
@@ -148,6 +153,7 @@ public final class ConfigSources {
 
         // environment: first the keys the files name, then stores and other camel.* variables
         Set<String> claimed = new HashSet<>();
+        List<String> byName = new ArrayList<>();
         for (Entry e : List.copyOf(entries.values())) {
             String var = envName(e.key());
             String value = env.get(var);
@@ -176,6 +182,8 @@ public final class ConfigSources {
             } else if (var.startsWith("CAMEL_") && !kubernetesService(var)) {
                 String key = var.toLowerCase(Locale.ROOT).replace('_', '.');
                 set(entries, names, new Entry(key, v.getValue(), Layer.ENV, var), var);
+            } else if (var.startsWith("FLUXION_") && !var.equals(OPERATOR_FILE_ENV)) {
+                byName.add(var); // FLUXION_API_TOKEN: found when the app asks for fluxion.api.token
             }
         }
 
@@ -189,7 +197,7 @@ public final class ConfigSources {
                 set(entries, names, new Entry(o.getKey(), o.getValue(), Layer.OVERRIDE, "override"), o.getKey());
             }
         }
-        return new ConfigSources(entries, operatorFile, names);
+        return new ConfigSources(entries, operatorFile, names, env, byName);
     }
 
     /** The environment variable of a key (SPEC 7): upper case, '.' and '-' as '_'. */
@@ -204,10 +212,13 @@ public final class ConfigSources {
         return out;
     }
 
-    /** The winning value of a key, or null when no source names it. */
+    /**
+     * The value of a key: the winning source's, else (a key no source names) its environment variable,
+     * as Camel looks it up; null when neither has it.
+     */
     public String get(String key) {
         Entry e = entries.get(canonical(key));
-        return e == null ? null : e.value();
+        return e == null ? env.get(envName(key)) : e.value();
     }
 
     /** The winning entry of a key (value and origin), or null. */
@@ -234,17 +245,17 @@ public final class ConfigSources {
             if (l == Layer.OVERRIDE && n.isEmpty()) {
                 continue;
             }
-            sb.append("; ").append(l.label()).append(": ");
-            if (n.isEmpty()) {
-                sb.append("none");
-            } else {
-                sb.append(String.join(", ", n.subList(0, Math.min(n.size(), MAX_NAMES_LOGGED))));
-                if (n.size() > MAX_NAMES_LOGGED) {
-                    sb.append(" and ").append(n.size() - MAX_NAMES_LOGGED).append(" more");
-                }
+            sb.append("; ").append(l.label()).append(": ").append(n.isEmpty() ? "none" : bounded(n));
+            if (l == Layer.ENV && !envByName.isEmpty()) {
+                sb.append(" (and read by their key's name: ").append(bounded(envByName)).append(")");
             }
         }
         return sb.toString();
+    }
+
+    private static String bounded(List<String> n) {
+        return String.join(", ", n.subList(0, Math.min(n.size(), MAX_NAMES_LOGGED)))
+                + (n.size() > MAX_NAMES_LOGGED ? " and " + (n.size() - MAX_NAMES_LOGGED) + " more" : "");
     }
 
     /** The keys (or variable names) each layer set, for tests and the log. */

@@ -61,6 +61,15 @@ class ConfigSourcesTest {
     }
 
     @Test
+    void aKeyNoSourceNamesIsReadFromItsEnvironmentVariableAsCamelDoes() {
+        ConfigSources s = ConfigSources.of(new Properties(), null, null, Map.of("FLUXION_LOG_DIR", "/var/log/fluxion"),
+                new Properties(), Map.of());
+        assertThat(s.get("fluxion.log-dir")).isEqualTo("/var/log/fluxion");
+        assertThat(s.properties()).isEmpty();
+        assertThat(s.get("fluxion.api.token")).isNull();
+    }
+
+    @Test
     void overridesInCodeWinOverEverySource() {
         ConfigSources s = ConfigSources.of(props("fluxion.data-dir", "jar"), null, null,
                 Map.of("FLUXION_DATA_DIR", "env"), props("fluxion.data-dir", "sys"), Map.of("fluxion.data-dir", "code"));
@@ -161,12 +170,14 @@ class ConfigSourcesTest {
     void theStartUpLineNamesTheSourcesAndKeysButNoValue() {
         ConfigSources s = ConfigSources.of(props("fluxion.api.cors-origin", "*"), Path.of("/etc/fluxion/p.properties"),
                 props("fluxion.source.password", "file-secret-1"),
-                Map.of("FLUXION_SOURCE_PASSWORD", "env-secret-2", "FLUXION_STORES_T1_URL", "jdbc:x;password=url-secret-3"),
+                Map.of("FLUXION_SOURCE_PASSWORD", "env-secret-2", "FLUXION_STORES_T1_URL", "jdbc:x;password=url-secret-3",
+                        "FLUXION_API_TOKEN", "env-secret-5"),
                 props("fluxion.api.token", "sys-secret-4"), Map.of());
         String line = s.describe();
         assertThat(line).contains("application.properties in the jar (1 keys)")
                 .contains("operator file /etc/fluxion/p.properties (1 keys)")
-                .contains("environment: FLUXION_SOURCE_PASSWORD, FLUXION_STORES_T1_URL").contains("-D: fluxion.api.token");
+                .contains("environment: FLUXION_SOURCE_PASSWORD, FLUXION_STORES_T1_URL (and read by their key's name: FLUXION_API_TOKEN)")
+                .contains("-D: fluxion.api.token");
         assertThat(line).doesNotContain("secret");
     }
 
