@@ -2,8 +2,11 @@ package io.fluxion.orchestrator;
 
 import io.fluxion.orchestrator.api.ApiConfiguration;
 import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
+import io.fluxion.orchestrator.config.ConfigException;
+import io.fluxion.orchestrator.config.ConfigSources;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.Main;
 
 /**
@@ -11,10 +14,20 @@ import org.apache.camel.main.Main;
  * {@code java -jar fluxion-orchestrator.jar run-window [--date YYYY-MM-DD]} runs one window now and exits.
  */
 public final class FluxionApplication {
+    /** Registry name of the {@link ConfigSources} the app was started with. */
+    public static final String CONFIG_SOURCES = "fluxionConfigSources";
+
     private FluxionApplication() {
     }
 
     public static void main(String[] args) throws Exception {
+        // before the first logger exists: log4j2.xml reads the log folder from fluxion.log-dir
+        try {
+            LogDir.prepare(ConfigSources.load(System.getenv(), System.getProperties(), Map.of()));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(RunWindowCommand.REFUSED);
+        }
         if (args.length > 0 && "run-window".equals(args[0])) {
             System.exit(RunWindowCommand.run(Arrays.copyOfRange(args, 1, args.length), Map.of(), Map.of()));
         }
@@ -24,10 +37,18 @@ public final class FluxionApplication {
     }
 
     /**
-     * A camel-main configured like the jar's: application.properties, the YAML routes in routes/,
-     * {@link FluxionConfiguration}, plus the given overrides (highest precedence).
+     * A camel-main configured like the jar's: the layered configuration of this process
+     * ({@link ConfigSources}: application.properties, operator file, environment, -D) plus the given
+     * overrides (highest precedence), the YAML routes in routes/ and {@link FluxionConfiguration}.
+     *
+     * @throws ConfigException when the operator file cannot be read
      */
     public static Main newMain(Map<String, String> overrides) {
+        return newMain(ConfigSources.load(System.getenv(), System.getProperties(), overrides));
+    }
+
+    /** A camel-main whose only property source is the given layered configuration. */
+    public static Main newMain(ConfigSources sources) {
         Main main = new Main();
         // SIGTERM (camel-main's shutdown hook) or Main.stop(): abort a window in progress at once, before Camel
         // waits for it (the only signal a run-window gets before its window returns); see StopOnShutdown
@@ -36,54 +57,31 @@ public final class FluxionApplication {
         main.configure().addConfiguration(ApiConfiguration.class);
         // after the two above: health checks, metrics and alerts over their beans (docs/MONITORING.md)
         main.configure().addConfiguration(io.fluxion.orchestrator.monitoring.MonitoringConfiguration.class);
-        // an optional operator file beside the jar overrides the packaged defaults
-        String extra = System.getenv("FLUXION_CONFIG");
-        if (extra == null) {
-            extra = System.getProperty("fluxion.config");
-        }
-        main.setDefaultPropertyPlaceholderLocation("classpath:application.properties;optional=true"
-                + (extra == null || extra.isBlank() ? "" : ",file:" + extra));
-        // camel-main does not take camel.server.* / camel.management.* from the environment when
-        // application.properties sets them: apply CAMEL_SERVER_PORT & co. here (a -D still wins)
-        Map<String, String> env = camelEnvironmentOverrides(System.getenv());
-        env.forEach(main::addOverrideProperty);
-        overrides.forEach(main::addOverrideProperty);
+        // One mechanism for every key: the layered sources become Camel's override properties, the highest
+        // of its sources. Camel's own layering is switched off, because it differs: its first location wins
+        // (the jar's file over the operator's), its environment lookup beats -D, and camel-main skips
+        // variables ending in _PORT. Camel still looks a key up in the environment and -D, but only when no
+        // source names it (FLUXION_API_TOKEN, FLUXION_SOURCE_PASSWORD).
+        main.setPropertyPlaceholderLocations("false");
+        main.configure().setAutoConfigurationEnvironmentVariablesEnabled(false);
+        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        Map<String, String> props = sources.properties();
+        props.forEach(main::addOverrideProperty);
+        main.addOverrideProperty("camel.component.properties.environmentVariableMode",
+                String.valueOf(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK));
+        main.addOverrideProperty("camel.component.properties.systemPropertiesMode",
+                String.valueOf(PropertiesComponent.SYSTEM_PROPERTIES_MODE_FALLBACK));
         // without the HTTP server the platform-http routes cannot start: leave them out
-        String server = overrides.getOrDefault("camel.server.enabled",
-                System.getProperty("camel.server.enabled", env.get("camel.server.enabled")));
+        String server = sources.get("camel.server.enabled");
         if ("false".equalsIgnoreCase(server == null ? null : server.trim())) {
-            String exclude = overrides.get("camel.main.routesExcludePattern");
+            ConfigSources.Entry e = sources.entry("camel.main.routesExcludePattern");
+            String exclude = e == null ? null : e.value();
             if (exclude == null || !exclude.contains("http-api.camel.yaml")) {
-                main.addOverrideProperty("camel.main.routesExcludePattern",
+                main.addOverrideProperty(e == null ? "camel.main.routesExcludePattern" : e.key(),
                         (exclude == null || exclude.isBlank() ? "" : exclude + ",") + "**/http-api.camel.yaml");
             }
         }
+        main.bind(CONFIG_SOURCES, sources);
         return main;
-    }
-
-    /**
-     * Environment overrides (SPEC 7: upper case, '.' and '-' as '_') of the {@code camel.*} keys that
-     * application.properties sets, unless the same key is a JVM system property.
-     */
-    static Map<String, String> camelEnvironmentOverrides(Map<String, String> env) {
-        java.util.Properties defaults = new java.util.Properties();
-        try (java.io.InputStream in = FluxionApplication.class.getClassLoader().getResourceAsStream("application.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String key : defaults.stringPropertyNames()) {
-            if (!key.startsWith("camel.") || System.getProperty(key) != null) {
-                continue;
-            }
-            String value = env.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
-            if (value != null) {
-                out.put(key, value);
-            }
-        }
-        return out;
     }
 }

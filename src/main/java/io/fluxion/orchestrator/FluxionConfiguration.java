@@ -5,7 +5,9 @@ import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.backend.DryRunBackendControl;
 import io.fluxion.orchestrator.backend.EcsBackendControl;
 import io.fluxion.orchestrator.backend.NoBackendControl;
+import io.fluxion.orchestrator.config.ConfigSources;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.OwnerOnly;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.CoverageImport;
@@ -22,6 +24,8 @@ import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -51,11 +55,14 @@ public class FluxionConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent pc = context.getPropertiesComponent();
-        Set<String> keys = new HashSet<>();
-        pc.loadPropertiesAsMap().keySet().forEach(keys::add);
-        System.getProperties().stringPropertyNames().forEach(keys::add);
-        FluxionConfig cfg = FluxionConfig.load(k -> pc.resolveProperty(k).orElse(null), keys);
         Registry registry = context.getRegistry();
+        ConfigSources sources = registry.lookupByNameAndType(FluxionApplication.CONFIG_SOURCES, ConfigSources.class);
+        if (sources != null) {
+            LOG.info("{}", sources.describe());
+        }
+        // every key of every source (FluxionApplication.newMain made them Camel's override properties)
+        Set<String> keys = new HashSet<>(pc.loadPropertiesAsMap().keySet());
+        FluxionConfig cfg = FluxionConfig.load(k -> pc.resolveProperty(k).orElse(null), keys);
 
         String mode = pc.resolveProperty("fluxion.mode").orElse("service");
         ProcessLock dataDirLock = ProcessLock.acquire(cfg.dataDir(), "Fluxion " + mode);
@@ -101,10 +108,15 @@ public class FluxionConfiguration implements CamelConfiguration {
                 ledgerPool.dispose();
             }
         }, true, true);
+        Path ledgerFile = cfg.defaultLedgerFile();
+        boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
         Ledger ledger = new Ledger(ledgerPool);
         ledger.migrate();
         ledger.owner(owner);
         LOG.info("This process in the ledger: {} on {}", owner.id(), owner.dataDir());
+        if (newLedger) {
+            OwnerOnly.restrict(ledgerFile);
+        }
         // a start time saved through PUT /api/etl/scheduler/config survives a restart
         SchedulerSettings.savedStart(ledger).ifPresent(windowClock::moveStart);
 
@@ -146,7 +158,8 @@ public class FluxionConfiguration implements CamelConfiguration {
 
         // values the routes need in another unit than the contract's
         pc.addOverrideProperty("fluxion.derived.window-cron", windowClock.window().cron());
-        pc.addOverrideProperty("fluxion.derived.window-zone", cfg.window().zone().getId());
+        // Quartz takes a java.util.TimeZone id: "-04:00" would silently be GMT there, "GMT-04:00" is not
+        pc.addOverrideProperty("fluxion.derived.window-zone", java.util.TimeZone.getTimeZone(cfg.window().zone()).getID());
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
         pc.addOverrideProperty("fluxion.derived.fetch-size", String.valueOf(Math.min(cfg.etl().chunkSize(), 10_000)));
         pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));

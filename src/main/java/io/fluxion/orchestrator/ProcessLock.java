@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import io.fluxion.orchestrator.config.OwnerOnly;
 
 /**
  * One writer across processes: the service and every {@code run-window} take an OS file lock on
@@ -29,9 +29,9 @@ public final class ProcessLock implements AutoCloseable {
     public static ProcessLock acquire(Path dataDir, String description) {
         Path file = dataDir.resolve("fluxion.lock");
         try {
-            Files.createDirectories(dataDir);
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            OwnerOnly.createDirectories(dataDir); // the data dir the app creates is its owner's only (700)
+            FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), OwnerOnly.fileAttributes());
             FileLock l;
             try {
                 l = ch.tryLock();

@@ -56,7 +56,13 @@ public final class RunWindowCommand {
                 return USAGE;
             }
         }
-        Main main = FluxionApplication.newMain(oneShotProperties(overrides));
+        Main main;
+        try {
+            main = FluxionApplication.newMain(oneShotProperties(overrides));
+        } catch (ConfigException e) {
+            err.println("run-window refused: " + e.getMessage());
+            return REFUSED;
+        }
         try {
             // bound before init: FluxionConfiguration looks them up when it wires the beans
             beans.forEach(main::bind);

@@ -1,8 +1,12 @@
 package io.fluxion.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
+import io.fluxion.orchestrator.testing.HttpApp;
+import io.fluxion.orchestrator.testing.JarRun;
+import io.fluxion.orchestrator.testing.WindowHours;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,61 +14,81 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged jar listens on the port given by the environment variable CAMEL_SERVER_PORT (SPEC 7). */
+/**
+ * The packaged jar's HTTP port, a camel.* key, through the configuration's layers: the environment
+ * variable CAMEL_SERVER_PORT (which camel-main alone skips: it ends in _PORT) over the operator file.
+ */
 class HttpJarEnvPortIT {
-    static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar"));
-
     @TempDir
     Path work;
 
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * CAMEL_SERVER_PORT over the operator file's camel.server.port; the file's data dir (and logs) used.
+     * (-D over the environment is checked on the jar by ProductionConfigIT, for camel.* keys by
+     * ConfigLayersInCamelTest: one service start here keeps the suite short.)
+     */
     @Test
-    void theJarListensOnCamelServerPortFromTheEnvironment() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+    void theJarListensOnCamelServerPortFromTheEnvironmentOverTheOperatorFile() throws Exception {
+        int filePort = HttpApp.freePort();
+        int envPort = HttpApp.freePort();
+        Path file = Files.writeString(work.resolve("operator.properties"),
+                "camel.server.port = " + filePort + "\nfluxion.data-dir = " + work.resolve("op-data") + "\n");
+        Map<String, String> env = baseEnv();
+        env.put("FLUXION_CONFIG", file.toString());
+        env.put("CAMEL_SERVER_PORT", String.valueOf(envPort));
         Path log = work.resolve("service.out");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toAbsolutePath().toString())
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
-        // the management server too takes its port from the environment (never the fixed 9876 in a test)
-        int managementPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            managementPort = s.getLocalPort();
-        }
-        pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
-        pb.environment().put("FLUXION_DEMO_ENABLED", "false");
-        pb.environment().put("FLUXION_LOG_DIR", work.resolve("logs").toString());
-        Process service = pb.start();
+        Process service = JarRun.start(work, env, List.of(), List.of(), log);
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (true) {
-                assertThat(service.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("service start: " + Files.readString(log)).isLessThan(deadline);
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/maintenance-status")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 404) {
-                        Thread.sleep(300); // listening, routes not added yet
-                        continue;
-                    }
-                    assertThat(r.statusCode()).isEqualTo(200);
-                    assertThat(r.body()).contains("\"is_maintenance\"");
-                    break;
-                } catch (java.io.IOException notYet) {
-                    Thread.sleep(300);
-                }
-            }
+            awaitStatus(service, log, envPort);
+            assertThatThrownBy(() -> status(filePort)).as("nothing listens on the file's port").isInstanceOf(IOException.class);
+            // the file's data dir (no ./data under the working dir), and its logs there
+            assertThat(work.resolve("op-data/logs/fluxion.log")).exists();
+            assertThat(work.resolve("data")).doesNotExist();
         } finally {
             service.destroy();
             service.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Map<String, String> baseEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("FLUXION_DEMO_ENABLED", "false");
+        // the window far from the real hour: the service runs no catch-up window, whatever the time of day
+        WindowHours.farFromNow().forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_'), v));
+        return env;
+    }
+
+    private HttpResponse<String> status(int port) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/maintenance-status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitStatus(Process service, Path log, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            assertThat(service.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("service start: " + Files.readString(log)).isLessThan(deadline);
+            try {
+                HttpResponse<String> r = status(port);
+                if (r.statusCode() == 404) {
+                    Thread.sleep(300); // listening, routes not added yet
+                    continue;
+                }
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"is_maintenance\"");
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(300);
+            }
         }
     }
 }

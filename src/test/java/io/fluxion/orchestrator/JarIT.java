@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
+import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.testing.WindowHours;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged jar itself, started from another working directory: run-window on the embedded
  * demo loads exactly the demo's rows of the date, a rerun duplicates nothing, and a second process
- * on the same data dir is refused.
+ * on the same data dir is refused. Every start sets the window hours (far from the real hour): no test
+ * here depends on the time of day.
  */
 class JarIT {
     static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
@@ -69,14 +72,13 @@ class JarIT {
             port = s.getLocalPort();
         }
         Path log = work.resolve("service.out");
-        int managementPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            managementPort = s.getLocalPort();
-        }
-        // window off: started inside the window hours (01:00-06:00 Caracas) the service would run a catch-up
-        // window at once and create the DuckDB file this test expects untouched (it failed at those hours)
-        Process service = new ProcessBuilder(java(), "-Dcamel.server.port=" + port,
-                "-Dcamel.management.port=" + managementPort, "-Dfluxion.window.enabled=false", "-jar", JAR.toString())
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Dcamel.server.port=" + port,
+                "-Dcamel.management.port=" + HttpApp.freePort()));
+        // the window far from the real hour: the service's start-up catch-up never runs a window here
+        // (at 01:00-06:00 Caracas it did, on the default hours, and created the DuckDB file)
+        cmd.addAll(WindowHours.farFromNowArgs());
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        Process service = new ProcessBuilder(cmd)
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -118,7 +120,9 @@ class JarIT {
     }
 
     private Result run(List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        cmd.addAll(WindowHours.farFromNowArgs());
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(args);
         Path out = Files.createTempFile(work, "run", ".out");
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)

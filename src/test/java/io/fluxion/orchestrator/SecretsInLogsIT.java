@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.testing.LedgerFile;
 import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.testing.WindowHours;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged jar, configured with source passwords (a shared one in the environment, one in a
  * store's JDBC URL, a wrong one that makes the driver fail) and an API token, runs a window and then
- * the service; neither its log files nor its console hold any of the secrets.
+ * the service; neither its log files nor its console hold any of the secrets, nor the password of the
+ * KLK backend's URL (https://user:password@host).
  */
 class SecretsInLogsIT {
     static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
@@ -32,6 +34,7 @@ class SecretsInLogsIT {
     static final String URL_PASSWORD = "Pw-inurl-5531";
     static final String WRONG_PASSWORD = "Pw-wrong-7719";
     static final String TOKEN = "Tok-api-6620-fluxion";
+    static final String KLK_PASSWORD = "Pw-klk-3307";
 
     @TempDir
     Path work;
@@ -60,7 +63,11 @@ class SecretsInLogsIT {
                     "-Dfluxion.stores.tienda_03.url=" + stores.url("tienda_03"),
                     // a store whose own password is wrong: the driver's error is logged
                     "-Dfluxion.stores.tienda_03.password=" + WRONG_PASSWORD));
-            Map<String, String> env = Map.of("FLUXION_SOURCE_PASSWORD", SHARED_PASSWORD, "FLUXION_API_TOKEN", TOKEN);
+            props.addAll(WindowHours.farFromNowArgs()); // the service runs no catch-up window, whatever the hour
+            // the KLK backend's URL with credentials: printed in the start-up configuration line without them
+            props.add("-Dfluxion.klk.mode=backend");
+            Map<String, String> env = Map.of("FLUXION_SOURCE_PASSWORD", SHARED_PASSWORD, "FLUXION_API_TOKEN", TOKEN,
+                    "FLUXION_KLK_BACKEND_URL", "https://klk:" + KLK_PASSWORD + "@127.0.0.1:9/");
 
             List<String> window = new ArrayList<>(props);
             window.addAll(List.of("-jar", JAR.toString(), "run-window", "--date", D.toString()));
@@ -84,9 +91,10 @@ class SecretsInLogsIT {
             String console = r.output + s.output;
 
             String files = readAll(logs);
-            assertThat(files).contains("Configuration:").contains("tienda_03").contains("Window run");
+            assertThat(files).contains("Configuration:").contains("tienda_03").contains("Window run")
+                    .contains("backendUrl=https://klk:***@127.0.0.1:9/");
             assertThat(Files.readString(logs.resolve("fluxion-errors.log"))).contains("tienda_03");
-            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN)) {
+            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN, KLK_PASSWORD)) {
                 assertThat(files).as("log files").doesNotContain(secret);
                 assertThat(console).as("console").doesNotContain(secret);
             }
@@ -95,7 +103,7 @@ class SecretsInLogsIT {
                     .flatMap(run -> l.attempts(run.id()).stream()).map(a -> String.valueOf(a.error()))
                     .reduce("", String::concat));
             assertThat(recorded).contains("Wrong user name or password");
-            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN)) {
+            for (String secret : List.of(SHARED_PASSWORD, URL_PASSWORD, WRONG_PASSWORD, TOKEN, KLK_PASSWORD)) {
                 assertThat(recorded).doesNotContain(secret);
             }
         }

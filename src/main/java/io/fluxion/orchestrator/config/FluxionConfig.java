@@ -29,7 +29,8 @@ import org.quartz.CronExpression;
 public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
                             boolean demoEnabled, List<StoreConfig> stores, String apiToken, String corsOrigin) {
 
-    private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\.url");
+    /** Any key of a store: {@code fluxion.stores.<id>.<setting>}; the store is declared by any of them. */
+    private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\..+");
     private static final Pattern STORE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** The nightly window: when it opens and closes, in which zone, and which store systems it loads. */
@@ -57,6 +58,14 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         public static final String NONE = "none";
         public static final String DRY_RUN = "dry-run";
         public static final String ECS = "ecs";
+
+        /** The endpoint override without credentials (it is printed in the start-up line). */
+        @Override
+        public String toString() {
+            return "Backend[mode=" + mode + ", cluster=" + cluster + ", service=" + service + ", region=" + region
+                    + ", endpoint=" + Secrets.redactUrl(endpoint) + ", desiredCount=" + desiredCount + ", stopTimeout="
+                    + stopTimeout + ", startTimeout=" + startTimeout + ", pollInterval=" + pollInterval + "]";
+        }
     }
 
     /** The chunked pull and the load. */
@@ -68,6 +77,13 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** The 30-minute KLK routes. */
     public record Klk(String mode, String backendUrl, boolean enabled, String inventoryCron, String salesCron,
                       int retries, Duration maxAge, Duration timeout) {
+        /** The backend URL without credentials (https://user:***@host): it is printed in the start-up line. */
+        @Override
+        public String toString() {
+            return "Klk[mode=" + mode + ", backendUrl=" + Secrets.redactUrl(backendUrl) + ", enabled=" + enabled
+                    + ", inventoryCron=" + inventoryCron + ", salesCron=" + salesCron + ", retries=" + retries
+                    + ", maxAge=" + maxAge + ", timeout=" + timeout + "]";
+        }
     }
 
     public List<StoreConfig> enabledStores() {
@@ -98,6 +114,8 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                 out.add(s.password());
             }
         }
+        Secrets.userInfoPassword(klk.backendUrl()).ifPresent(out::add);
+        Secrets.userInfoPassword(backend.endpoint()).ifPresent(out::add);
         return out;
     }
 
@@ -134,7 +152,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         String mode = r.oneOf("fluxion.backend.mode", "none", Backend.NONE, Backend.DRY_RUN, Backend.ECS);
         String endpoint = r.str("fluxion.backend.ecs.endpoint", null);
         if (endpoint != null && !endpoint.isBlank() && !endpoint.matches("https?://.+")) {
-            throw new ConfigException("fluxion.backend.ecs.endpoint", "'" + endpoint + "' is not an http(s) URL");
+            throw new ConfigException("fluxion.backend.ecs.endpoint", "'" + Secrets.redactUrl(endpoint) + "' is not an http(s) URL");
         }
         Backend backend = new Backend(mode,
                 r.str("fluxion.backend.ecs.cluster", null), r.str("fluxion.backend.ecs.service", null),
@@ -169,7 +187,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
             throw new ConfigException("fluxion.klk.backend-url", "required when fluxion.klk.mode=backend");
         }
         if (backendUrl != null && !backendUrl.matches("https?://.+")) {
-            throw new ConfigException("fluxion.klk.backend-url", "'" + backendUrl + "' is not an http(s) URL");
+            throw new ConfigException("fluxion.klk.backend-url", "'" + Secrets.redactUrl(backendUrl) + "' is not an http(s) URL");
         }
         Klk klk = new Klk(klkMode, backendUrl, r.bool("fluxion.klk.enabled", true),
                 r.cron("fluxion.klk.inventory.cron", "0 0/30 * * * ?"), r.cron("fluxion.klk.sales.cron", "0 5/30 * * * ?"),
@@ -177,24 +195,33 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                 r.duration("fluxion.klk.timeout", "2m"));
 
         boolean demo = r.bool("fluxion.demo.enabled", true);
+        Set<String> ids = new TreeSet<>();
+        for (String k : keys) {
+            Matcher m = STORE_KEY.matcher(k);
+            if (m.matches()) {
+                ids.add(m.group(1));
+            }
+        }
+        if (demo && !ids.isEmpty()) {
+            // never load the demo into a DuckDB meant for real stores, nor ignore the operator's stores silently
+            throw new ConfigException("fluxion.demo.enabled", "is true (the 16 demo stores) but stores are configured ("
+                    + firstOf(ids, 10) + "): set fluxion.demo.enabled=false (FLUXION_DEMO_ENABLED=false) to use them");
+        }
         List<StoreConfig> stores = new ArrayList<>();
         if (!demo) {
             String user = r.str("fluxion.source.user", null);
             String password = r.str("fluxion.source.password", null);
-            Set<String> ids = new TreeSet<>();
-            for (String k : keys) {
-                Matcher m = STORE_KEY.matcher(k);
-                if (m.matches()) {
-                    ids.add(m.group(1));
-                }
-            }
             for (String id : ids) {
                 String p = "fluxion.stores." + id + ".";
                 if (!STORE_ID.matcher(id).matches()) {
                     throw new ConfigException(p + "url", "store id '" + id + "' may only hold letters, digits, '_' and '-'");
                 }
                 String url = r.str(p + "url", null);
-                if (url == null || !url.startsWith("jdbc:") || url.length() < 8) {
+                if (url == null || url.isEmpty()) {
+                    throw new ConfigException(p + "url", "missing: store " + id + " has settings but no JDBC URL"
+                            + " (FLUXION_STORES_" + id.toUpperCase(Locale.ROOT).replace('-', '_') + "_URL)");
+                }
+                if (!url.startsWith("jdbc:") || url.length() < 8) {
                     throw new ConfigException(p + "url", "'" + Secrets.redactUrl(url) + "' is not a JDBC URL (jdbc:sqlserver://host:1433;databaseName=...)");
                 }
                 String system = r.oneOf(p + "system", StoreConfig.LEGACY, StoreConfig.LEGACY, StoreConfig.KLK);
@@ -216,6 +243,12 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                 r.str("fluxion.api.cors-origin", "*"));
     }
 
+    /** The H2 file of the default ledger ({@code <data-dir>/ledger.mv.db}), null when fluxion.ledger.url names another. */
+    public Path defaultLedgerFile() {
+        return ledgerUrl.startsWith("jdbc:h2:file:" + dataDir.resolve("ledger").toString().replace('\\', '/') + ";")
+                ? dataDir.resolve("ledger.mv.db") : null;
+    }
+
     /** Same configuration with another store list (the demo stores are known only once created). */
     public FluxionConfig withStores(List<StoreConfig> newStores) {
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
@@ -227,6 +260,13 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         return "FluxionConfig[dataDir=" + dataDir + ", duckdb=" + duckdbPath + ", ledger=" + Secrets.redactUrl(ledgerUrl) + ", window=" + window
                 + ", backend=" + backend + ", etl=" + etl + ", klk=" + klk + ", demo=" + demoEnabled
                 + ", stores=" + stores + ", apiToken=" + (apiToken == null ? "unset" : "***") + "]";
+    }
+
+    /** The first {@code n} names, then how many more: lists in messages stay bounded. */
+    static String firstOf(Collection<String> names, int n) {
+        List<String> all = List.copyOf(names);
+        return String.join(", ", all.subList(0, Math.min(n, all.size())))
+                + (all.size() > n ? " and " + (all.size() - n) + " more" : "");
     }
 
     private static String blankToNull(String s) {

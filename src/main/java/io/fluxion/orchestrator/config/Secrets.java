@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 public final class Secrets {
     private static final Pattern URL_SECRET = Pattern.compile(
             "(?i)((?:password|pwd|passwd|secret|token|accesskey|secretkey)\\s*=)[^;&]*");
-    private static final Pattern USERINFO = Pattern.compile("(//[^/:@;]+:)[^@/]+@");
+    private static final Pattern USERINFO = Pattern.compile("(//[^/:@;]*:)[^@/]+@");
 
     private Secrets() {
     }
@@ -18,6 +18,15 @@ public final class Secrets {
         }
         String s = URL_SECRET.matcher(url).replaceAll("$1***");
         return USERINFO.matcher(s).replaceAll("$1***@");
+    }
+
+    /** The password of an http(s) URL's user info ({@code https://user:password@host}), if it has one. */
+    public static java.util.Optional<String> userInfoPassword(String url) {
+        if (url == null) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = Pattern.compile("//[^/:@;]*:([^@/]+)@").matcher(url);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     /** Removes every occurrence of the given secret values from a text (e.g. a driver's error message). */

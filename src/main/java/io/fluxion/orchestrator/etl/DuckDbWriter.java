@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.etl;
 
+import io.fluxion.orchestrator.config.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,16 +129,28 @@ public class DuckDbWriter {
         return current;
     }
 
+    private static void restrict(Path file) {
+        try {
+            OwnerOnly.restrict(file);
+        } catch (IOException e) {
+            LOG.warn("cannot make the new DuckDB file {} readable by its owner only: {}", file, e.toString());
+        }
+    }
+
     private DuckDBConnection open() {
         try {
-            Files.createDirectories(path.toAbsolutePath().getParent());
+            OwnerOnly.createDirectories(path.toAbsolutePath().getParent());
         } catch (IOException e) {
             // the exception's type says why (FileAlreadyExistsException: a file is in the way; AccessDenied...)
             throw new LoadException("cannot create the folder of the DuckDB file " + path + ": "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         try {
+            boolean created = !Files.exists(path);
             DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
+            if (created) {
+                restrict(path); // a DuckDB file the app creates is its owner's only (600)
+            }
             try (Statement st = conn.createStatement()) {
                 for (String sql : SqlFiles.statements(SqlFiles.read("classpath:sql/duckdb-schema.sql"))) {
                     st.execute(sql);

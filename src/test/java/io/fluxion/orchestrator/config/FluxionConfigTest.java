@@ -103,6 +103,26 @@ class FluxionConfigTest {
     }
 
     @Test
+    void theStartUpLineShowsNoCredentialOfTheKlkUrlNorOfTheEcsEndpoint() {
+        Map<String, String> p = new HashMap<>();
+        p.put("fluxion.klk.mode", "backend");
+        p.put("fluxion.klk.backend-url", "https://sync:Klk-pw-5521@api.fluxion.internal");
+        p.put("fluxion.backend.mode", "dry-run");
+        p.put("fluxion.backend.ecs.cluster", "c");
+        p.put("fluxion.backend.ecs.service", "s");
+        p.put("fluxion.backend.ecs.endpoint", "http://key:Ecs-pw-8812@127.0.0.1:4566");
+        FluxionConfig c = load(p);
+        assertThat(c.toString()).contains("backendUrl=https://sync:***@api.fluxion.internal")
+                .contains("endpoint=http://key:***@127.0.0.1:4566")
+                .doesNotContain("Klk-pw-5521").doesNotContain("Ecs-pw-8812");
+        // and both are scrubbed from error messages
+        assertThat(c.secrets()).contains("Klk-pw-5521", "Ecs-pw-8812");
+        assertThat(Secrets.scrub("POST failed: Klk-pw-5521", c.secrets())).doesNotContain("Klk-pw-5521");
+        // the URL the app uses keeps its credentials
+        assertThat(c.klk().backendUrl()).isEqualTo("https://sync:Klk-pw-5521@api.fluxion.internal");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(Durations.parse("k", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("k", "3m")).isEqualTo(Duration.ofMinutes(3));

@@ -36,7 +36,10 @@ public final class Apps {
         return runWindowWith(overrides, clock == null ? Map.of() : Map.of(FluxionConfiguration.CLOCK, clock), args);
     }
 
-    /** {@code run-window} with beans bound before start (clock, sleeper, ecsClient); captures stdout and stderr. */
+    /**
+     * {@code run-window} with beans bound before start (clock, sleeper, ecsClient); captures stdout and stderr.
+     * Without a clock and without window hours it gets {@link WindowHours#farFromNow()}.
+     */
     public static synchronized WindowResult runWindowWith(Map<String, String> overrides, Map<String, Object> beans,
                                                           String... args) {
         PrintStream old = System.out;
@@ -47,7 +50,7 @@ public final class Apps {
         System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = RunWindowCommand.run(args, overrides, beans);
+            code = RunWindowCommand.run(args, WindowHours.unlessChosen(overrides, beans), beans);
         } finally {
             System.setOut(old);
             System.setErr(oldErr);

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.testing;
 
 import io.fluxion.orchestrator.FluxionApplication;
+import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Duration;
@@ -20,17 +21,24 @@ public final class Services implements AutoCloseable {
 
     /**
      * Starts the service with the given properties and beans (bound before the configuration runs,
-     * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). No HTTP listener (API or
-     * management) unless the properties enable one. Returns once the start-up recovery has decided and the
-     * window it decided on, if any, has opened (it looks at the clock once, 0.5 s after the start: a test that
-     * moves the clock before would make it run a window late); from then on windows may open.
+     * e.g. {@code fluxionClock}, {@code fluxionSleeper}, {@code ecsClient}). A test that gives neither a
+     * clock nor the window hours gets {@link WindowHours#farFromNow()}: never on the time of day. With a
+     * test clock, Quartz's wall-clock triggers do not fire (the test sends what a trigger would). No HTTP
+     * listener (API or management) unless the properties enable one. Returns once the start-up recovery has
+     * decided and the window it decided on, if any, has opened (it looks at the clock once, 0.5 s after the
+     * start: a test that moves the clock before would make it run a window late); from then on windows may open.
      */
     public static Services start(Map<String, String> overrides, Map<String, Object> beans) {
         Map<String, String> props = new HashMap<>();
         props.put("camel.server.enabled", "false");
         // no management server (port 9876 by default) unless the test asks for one, on a port it chose
         props.put("camel.management.enabled", "false");
-        props.putAll(overrides);
+        props.putAll(WindowHours.unlessChosen(overrides, beans));
+        if (beans.containsKey(FluxionConfiguration.CLOCK)) {
+            // Quartz fires on the wall clock, which a test's clock contradicts: with a test clock the triggers are
+            // scheduled (and can be read) but never fire, e.g. the nightly window at a real 01:00 Caracas
+            props.putIfAbsent("camel.component.quartz.autoStartScheduler", "false");
+        }
         Main main = FluxionApplication.newMain(props);
         beans.forEach(main::bind);
         try {

@@ -18,6 +18,11 @@ public final class TestClocks {
         return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), start));
     }
 
+    /** 2026-11-21 12:00 Caracas (ticking): noon of the day after the tests' usual business date 2026-11-20. */
+    public static Clock outsideTheWindow() {
+        return caracas(2026, 11, 21, 12, 0);
+    }
+
     /** A ticking clock starting at the given wall time in Caracas. */
     public static Clock caracas(int year, int month, int day, int hour, int minute) {
         return ticking(ZonedDateTime.of(year, month, day, hour, minute, 0, 0, CARACAS).toInstant());

@@ -19,6 +19,7 @@ import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.CronExpression;
 import org.quartz.Trigger;
@@ -47,6 +48,9 @@ class WindowCronZoneTest {
             stores.createStore("tienda_01", false, java.time.LocalDate.of(2026, 11, 20), java.time.LocalDate.of(2026, 11, 20));
             props.put("camel.server.enabled", "false");
             Main main = FluxionApplication.newMain(props);
+            // the app's clock at noon: its start-up recovery never runs a catch-up window, whatever the real hour
+            // (Quartz still schedules on the real clock, which is what this test checks)
+            main.bind(io.fluxion.orchestrator.FluxionConfiguration.CLOCK, io.fluxion.orchestrator.testing.TestClocks.outsideTheWindow());
             main.start();
             try {
                 QuartzComponent quartz = main.getCamelContext().getComponent("quartz", QuartzComponent.class);
@@ -59,6 +63,27 @@ class WindowCronZoneTest {
                 main.stop();
                 main.shutdown();
             }
+        }
+    }
+
+    @Test
+    void aWindowZoneGivenAsAnOffsetIsTheTriggersZoneToo() throws Exception {
+        // "-04:00" is a valid fluxion.window.zone; Quartz's TimeZone would read it as GMT
+        Map<String, String> props = Apps.base(tmp.resolve("data"));
+        props.put("camel.server.enabled", "false");
+        props.put("fluxion.demo.enabled", "false");
+        props.put("fluxion.window.zone", "-04:00");
+        Main main = FluxionApplication.newMain(props);
+        main.bind(io.fluxion.orchestrator.FluxionConfiguration.CLOCK, io.fluxion.orchestrator.testing.TestClocks.outsideTheWindow());
+        main.start();
+        try {
+            QuartzComponent quartz = main.getCamelContext().getComponent("quartz", QuartzComponent.class);
+            Trigger trigger = quartz.getScheduler().getTrigger(TriggerKey.triggerKey("nightly-window", "fluxion"));
+            ZonedDateTime next = trigger.getNextFireTime().toInstant().atZone(java.time.ZoneOffset.ofHours(-4));
+            assertThat(next.toLocalTime()).isEqualTo(LocalTime.of(1, 0));
+        } finally {
+            main.stop();
+            main.shutdown();
         }
     }
 
