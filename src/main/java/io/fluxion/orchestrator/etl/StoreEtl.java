@@ -3,6 +3,7 @@ package io.fluxion.orchestrator.etl;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.ledger.HeldDay;
 import io.fluxion.orchestrator.ledger.Ledger;

@@ -7,7 +7,7 @@ import io.fluxion.orchestrator.etl.InventoryLoad;
 import io.fluxion.orchestrator.etl.LoadException;
 import io.fluxion.orchestrator.etl.SalesLoad;
 import io.fluxion.orchestrator.etl.SourceRowsException;
-import io.fluxion.orchestrator.etl.SqlFiles;
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.etl.SourcePull;
 import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.etl.StoreTimeoutException;
