@@ -4,7 +4,7 @@ import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.window.RunSummary;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Duration;

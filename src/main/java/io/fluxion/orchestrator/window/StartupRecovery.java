@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

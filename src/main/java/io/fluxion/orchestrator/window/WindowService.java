@@ -12,6 +12,8 @@ import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import io.fluxion.orchestrator.lifecycle.StopRequestedException;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,10 +47,6 @@ public class WindowService {
     /** Header: {@code List<String>} of store ids (default: every window store). */
     public static final String STORES = "FluxionStores";
     public static final String REQUESTED_BY = "FluxionRequestedBy";
-    public static final String SETTING_ENABLED = "window.enabled";
-    /** Ledger settings changed through PUT /api/etl/scheduler/config (over fluxion.etl.max-attempts / retry-interval). */
-    public static final String SETTING_MAX_ATTEMPTS = "etl.max-attempts";
-    public static final String SETTING_RETRY_INTERVAL_MINUTES = "etl.retry-interval-minutes";
     public static final String RETRY_ITEMS = "fluxionRetryItems";
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
@@ -60,6 +58,7 @@ public class WindowService {
     private final FluxionConfig config;
     private final WindowClock clock;
     private final Ledger ledger;
+    private final SavedSettings settings;
     private final BackendControl backend;
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
@@ -75,12 +74,13 @@ public class WindowService {
     private final CountDownLatch startupDecided = new CountDownLatch(1);
     private volatile RunSummary last;
 
-    public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                         DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
+    public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
+                         BackendControl backend, DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
         this.sleeper = sleeper;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
+        this.settings = settings;
         this.backend = backend;
         this.writer = writer;
         this.stop = stop;
@@ -113,20 +113,19 @@ public class WindowService {
         return Optional.ofNullable(last);
     }
 
-    /** Enabled flag of the scheduled window: the ledger's setting (changed through the API) over the configuration. */
+    /** Enabled flag of the scheduled window ({@link SavedSettings}: the ledger's setting over the configuration). */
     public boolean isEnabled() {
-        return ledger.setting(SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+        return settings.windowEnabled();
     }
 
-    /** Attempts per (store, date): the ledger's setting (changed through the API) over the configuration. */
+    /** Attempts per (store, date) ({@link SavedSettings}). */
     public int maxAttempts() {
-        return ledger.setting(SETTING_MAX_ATTEMPTS).map(Integer::parseInt).orElse(config.etl().maxAttempts());
+        return settings.maxAttempts();
     }
 
-    /** Wait before a failed store's next attempt: the ledger's setting over the configuration. */
+    /** Wait before a failed store's next attempt ({@link SavedSettings}). */
     public Duration retryInterval() {
-        return ledger.setting(SETTING_RETRY_INTERVAL_MINUTES).map(m -> Duration.ofMinutes(Long.parseLong(m)))
-                .orElse(config.etl().retryInterval());
+        return settings.retryInterval();
     }
 
     // ---- step 1: guard --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
