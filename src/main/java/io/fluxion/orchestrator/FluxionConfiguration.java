@@ -14,7 +14,7 @@ import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.SourcePull;
-import io.fluxion.orchestrator.etl.StoreEtl;
+import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
@@ -23,6 +23,7 @@ import io.fluxion.orchestrator.lifecycle.StopSignal;
 import io.fluxion.orchestrator.schedule.SavedSettings;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
+import io.fluxion.orchestrator.window.StoreEtl;
 import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import java.nio.file.Files;
@@ -144,6 +145,8 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind(Beans.WINDOW_SERVICE, window);
         registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window, owner));
         registry.bind("storeEtl", storeEtl);
+        // the keyset chunks of routes/keyset-chunks.camel.yaml, shared by the store ETL and the KLK direct mode
+        registry.bind("keysetChunks", new KeysetChunks(cfg.etl().redeliveries(), cfg.etl().redeliveryDelay(), clock, stop));
         SourcePull sourcePull = new SourcePull(context, clock, stop);
         registry.bind("sourcePull", sourcePull);
         context.addService(new ServiceSupport() {
@@ -154,7 +157,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         }, true, true);
         KlkWiring.bind(context, cfg, windowClock, ledger, settings, writer, window);
         for (StoreConfig s : cfg.stores()) {
-            registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class,
+            registry.bind(KeysetChunks.dataSourceName(s.id()), DataSource.class,
                     new SourceDataSource(s, cfg.etl().connectTimeout(), cfg.etl().queryTimeout()));
         }
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "store-etl",
