@@ -81,7 +81,7 @@ public class StartupRecovery {
         Instant now = clock.now();
         Instant tonight = clock.windowStart(clock.today()).toInstant();
         // did tonight's window already run (before this start)? open runs are about to be closed, ignore them
-        boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowService.isPlanned(r.kind())
+        boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowPlan.isPlanned(r.kind())
                 && !"SKIPPED".equals(r.status()) && !"RUNNING".equals(r.status()));
 
         Interrupted interrupted = closeOpenRuns(now);

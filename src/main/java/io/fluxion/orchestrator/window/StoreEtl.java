@@ -112,7 +112,7 @@ public class StoreEtl {
         SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
         StoreProgress p = run.progress(item);
         long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
-        if (load.rows() == 0 && load.deleted() > 0 && WindowService.isPlanned(run.getKind())) {
+        if (load.rows() == 0 && load.deleted() > 0 && WindowPlan.isPlanned(run.getKind())) {
             HeldDay held = load.keepOldRows();
             Instant now = clock.instant();
             String why = "suspect: the source returned no row" + (load.leftOut() > 0 ? " it could load ("

@@ -63,6 +63,7 @@ public class WindowService {
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
     private final StopSignal stop;
+    private final WindowPlan planner;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
     /** Ends of runs the ledger refused to record; written when the next run opens (at most a few are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<UnrecordedEnd> unrecordedEnds =
@@ -84,6 +85,7 @@ public class WindowService {
         this.backend = backend;
         this.writer = writer;
         this.stop = stop;
+        this.planner = new WindowPlan(config, clock);
     }
 
     /**
@@ -168,55 +170,17 @@ public class WindowService {
         List<LocalDate> requested = ex.getIn().getHeader(DATES, List.class);
         @SuppressWarnings("unchecked")
         List<String> storeIds = ex.getIn().getHeader(STORES, List.class);
+        @SuppressWarnings("unchecked")
+        List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
+        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
         Instant now = clock.now();
-        boolean planned = isPlanned(kind);
+        WindowPlan.Coverage coverage = coverage();
+        WindowPlan.Run plan = planner.plan(new WindowPlan.Request(kind, requested, storeIds, resume, isEnabled(),
+                due == null ? null : due.toInstant()), coverage, now);
+        List<LocalDate> dates = plan.dates();
+        List<WorkItem> items = plan.items();
 
-        List<StoreConfig> stores = storeIds == null || storeIds.isEmpty() ? config.windowStores()
-                : storeIds.stream().map(this::knownStore).toList();
-        List<LocalDate> dates;
-        List<WorkItem> items;
-        if (planned) {
-            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet;
-            // a recovery run first of all resumes what the interrupted run had not loaded
-            @SuppressWarnings("unchecked")
-            List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
-            Set<WorkItem> all = new java.util.LinkedHashSet<>(resume == null ? List.of() : resume);
-            if (isEnabled()) {
-                all.addAll(pendingItems(plan(), stores));
-            }
-            items = all.stream().sorted(java.util.Comparator.comparing(WorkItem::date)
-                    .thenComparing(w -> storeOrder(w.storeId()))).toList();
-            dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
-        } else {
-            // an operator's explicit order: every requested (store, date) is (re)loaded
-            dates = requested == null || requested.isEmpty() ? List.of(clock.businessDate())
-                    : requested.stream().distinct().sorted().toList();
-            items = new ArrayList<>();
-            for (LocalDate d : dates) {
-                for (StoreConfig st : stores) {
-                    items.add(new WorkItem(st.id(), d));
-                }
-            }
-        }
-
-        String skip = null;
-        if (stop.isRaised()) {
-            skip = "the process is stopping";
-        } else if (planned && !isEnabled() && !"recovery".equals(kind)) {
-            skip = "window disabled";
-        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !clock.inWindowHours(now)) {
-            // a misfire delivered late (a long pause, a clock jump) must never stop the backend in the day
-            skip = kind + " run outside the window hours (" + clock.window().start() + "-" + clock.window().end() + " "
-                    + clock.window().zone().getId() + ", now " + clock.zonedNow().toLocalTime().withNano(0) + ")"
-                    + firedFor(ex) + ": never started outside them";
-        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !now.isBefore(deadline(kind, now))) {
-            skip = kind + " run after the run deadline " + deadline(kind, now) + " (window end minus the backend's"
-                    + " start time)" + firedFor(ex) + ": no store could start before the window ends";
-        } else if (stores.isEmpty()) {
-            skip = "no enabled store to load";
-        } else if (items.isEmpty()) {
-            skip = "business date " + clock.businessDate() + " already completed";
-        }
+        String skip = stop.isRaised() ? "the process is stopping" : plan.refusal();
         WindowRun active = current.get();
         if (skip == null && active != null) {
             skip = "another run holds the DuckDB writer: run #" + active.getId();
@@ -227,7 +191,7 @@ public class WindowService {
             skip = "another writer holds DuckDB: " + holder.get();
         }
         if (skip != null) {
-            skip(ex, kind, by, dates.isEmpty() ? plan() : dates, skip, now);
+            skip(ex, kind, by, dates.isEmpty() ? planner.dates(coverage, now) : dates, skip, now);
             return;
         }
 
@@ -238,7 +202,7 @@ public class WindowService {
         }
         long id = ledger.startRun(kind, by, dates, items.stream().map(WorkItem::storeId).distinct().toList(),
                 backend.mode(), now);
-        WindowRun run = new WindowRun(id, kind, dates, items, progress, now, deadline(kind, now));
+        WindowRun run = new WindowRun(id, kind, dates, items, progress, now, plan.deadline());
         if (!current.compareAndSet(null, run)) {
             ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
             skip(ex, kind, by, dates, "another run started at the same moment", now);
@@ -282,89 +246,30 @@ public class WindowService {
         }
     }
 
-    /** ", scheduled for <time>" when the trigger says when it was due (Quartz's scheduledFireTime). */
-    private String firedFor(Exchange ex) {
-        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
-        return due == null ? "" : ", scheduled for " + due.toInstant().atZone(clock.window().zone()).toOffsetDateTime();
-    }
-
-    /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
-    public static boolean isPlanned(String kind) {
-        return "scheduled".equals(kind) || "catch-up".equals(kind) || "recovery".equals(kind);
-    }
-
-    /**
-     * Business dates the scheduled window loads, oldest first: the dates of the last
-     * {@code fluxion.window.recovery-days} before yesterday that are not completed, then yesterday.
-     */
-    public List<LocalDate> plan() {
-        LocalDate yesterday = clock.businessDate();
-        LocalDate from = yesterday.minusDays(config.window().recoveryDays());
-        Map<LocalDate, String> known = ledger.businessDays(from, yesterday);
-        List<LocalDate> out = new ArrayList<>();
-        for (LocalDate d = from; d.isBefore(yesterday); d = d.plusDays(1)) {
-            if (!"COMPLETED".equals(known.get(d))) {
-                out.add(d);
+    /** What the ledger knows, as the plan needs it. */
+    private WindowPlan.Coverage coverage() {
+        return new WindowPlan.Coverage() {
+            @Override
+            public Map<LocalDate, String> businessDays(LocalDate from, LocalDate to) {
+                return ledger.businessDays(from, to);
             }
-        }
-        if (!"COMPLETED".equals(known.get(yesterday))) {
-            out.add(yesterday);
-        }
-        return out;
-    }
 
-    /** (store, date) pairs of the plan whose store does not have the date LOADED yet. */
-    private List<WorkItem> pendingItems(List<LocalDate> dates, List<StoreConfig> stores) {
-        Set<String> loaded = ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
-                .map(r -> r.storeId() + "|" + r.businessDate()).collect(Collectors.toSet());
-        List<WorkItem> items = new ArrayList<>();
-        for (LocalDate d : dates) {
-            for (StoreConfig st : stores) {
-                WorkItem w = new WorkItem(st.id(), d);
-                if (!loaded.contains(w.key())) {
-                    items.add(w);
-                }
+            @Override
+            public Set<WorkItem> loaded() {
+                return ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
+                        .map(r -> new WorkItem(r.storeId(), r.businessDate())).collect(Collectors.toSet());
             }
-        }
-        return items;
-    }
-
-    /**
-     * No store attempt starts after: the ETL maximum ({@code fluxion.etl.max-duration}) and, for the
-     * window's own runs inside the window, the window end minus the time the backend needs to start.
-     */
-    Instant deadline(String kind, Instant now) {
-        Instant max = now.plus(config.etl().maxDuration());
-        if (!isPlanned(kind) || !clock.inWindowHours(now)) {
-            return max;
-        }
-        Instant windowEnd = clock.windowEnd(clock.zonedNow().toLocalDate()).toInstant()
-                .minus(config.backend().startTimeout());
-        return windowEnd.isBefore(max) ? windowEnd : max;
-    }
-
-    /** Position of a store in the configuration, so work items keep the configured store order. */
-    private int storeOrder(String storeId) {
-        List<StoreConfig> all = config.stores();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).id().equals(storeId)) {
-                return i;
-            }
-        }
-        return Integer.MAX_VALUE;
+        };
     }
 
     /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
     public List<WorkItem> pendingPlan() {
-        return pendingItems(plan(), config.windowStores());
+        return planner.pending(coverage(), clock.now());
     }
 
-    private StoreConfig knownStore(String id) {
-        StoreConfig s = config.store(id);
-        if (s == null || !s.enabled()) {
-            throw new IllegalArgumentException("unknown or disabled store: " + id);
-        }
-        return s;
+    /** No store attempt of a run of this kind opened now starts after this instant ({@link WindowPlan#deadline}). */
+    Instant deadline(String kind, Instant now) {
+        return planner.deadline(kind, now);
     }
 
     private void skip(Exchange ex, String kind, String by, List<LocalDate> dates, String reason, Instant now) {
@@ -427,7 +332,7 @@ public class WindowService {
      * leave the run before its ETL pulls anything.
      */
     private void dropImported(WindowRun run) {
-        if (!isPlanned(run.getKind())) {
+        if (!WindowPlan.isPlanned(run.getKind())) {
             return;
         }
         Instant now = clock.now();
