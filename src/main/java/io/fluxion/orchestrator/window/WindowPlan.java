@@ -3,19 +3,22 @@ package io.fluxion.orchestrator.window;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.schedule.WindowClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The plan of a window run: which (store, date) pairs it loads, in which order, until when, and whether it may
- * start at all. Pure: the configuration, the window's calendar ({@link WindowClock}) and what the ledger knows (a
+ * The plan of a window run: which (store, date) pairs it loads, in which order, until when, whether it may
+ * start at all, and which failed pairs it loads again when. Pure: the configuration, the window's calendar ({@link WindowClock}) and what the ledger knows (a
  * {@link Coverage}) in, a {@link Run} out; no Camel, no database, no clock of its own (the caller says "now").
  * {@link WindowService} opens the run it describes; {@link StartupRecovery} asks it whether a missed night has work.
  */
@@ -201,6 +204,25 @@ public final class WindowPlan {
         ZonedDateTime zoned = now.atZone(clock.window().zone());
         Instant windowEnd = clock.windowEnd(zoned.toLocalDate()).toInstant().minus(config.backend().startTimeout());
         return windowEnd.isBefore(max) ? windowEnd : max;
+    }
+
+    // ---- retries: which failed pairs a run loads again, and when -------------------------------------
+
+    /** The failed (store, date) loads that may be tried again (attempts left), in the run's order. */
+    public static List<StoreProgress> retryable(Collection<StoreProgress> progress, int maxAttempts) {
+        return progress.stream().filter(p -> p.status() == StoreProgress.Status.FAILED && p.attempts() < maxAttempts)
+                .toList();
+    }
+
+    /** When the first of them is due again: {@code interval} after the earliest failure (empty when none is). */
+    public static Optional<Instant> nextRetry(List<StoreProgress> retryable, Duration interval) {
+        return retryable.stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo);
+    }
+
+    /** The loads due again at {@code now}: those that failed at least {@code interval} ago. */
+    public static List<WorkItem> dueRetries(List<StoreProgress> retryable, Duration interval, Instant now) {
+        return retryable.stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
+                .map(p -> new WorkItem(p.storeId(), p.date())).toList();
     }
 
     /** The business date a run opened at {@code now} loads: the day before, in the window zone. */

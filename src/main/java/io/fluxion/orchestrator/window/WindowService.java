@@ -365,9 +365,7 @@ public class WindowService {
 
     /** Store loads that failed and may be tried again (attempts left). */
     public List<StoreProgress> retryable(WindowRun run) {
-        int max = maxAttempts();
-        return run.progress().stream().filter(p -> p.status() == StoreProgress.Status.FAILED
-                && p.attempts() < max).toList();
+        return WindowPlan.retryable(run.progress(), maxAttempts());
     }
 
     /** Pending retries of the active run (for the status API). */
@@ -384,8 +382,7 @@ public class WindowService {
     public void awaitRetry(Exchange ex) throws InterruptedException {
         WindowRun run = run(ex);
         Duration interval = retryInterval();
-        Instant due = retryable(run).stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo)
-                .orElse(run.deadline());
+        Instant due = WindowPlan.nextRetry(retryable(run), interval).orElse(run.deadline());
         if (due.isAfter(run.deadline())) {
             LOG.warn("Window run #{}: the next retry ({}) would start after the deadline {}; no more attempts",
                     run.getId(), due, run.deadline());
@@ -406,8 +403,7 @@ public class WindowService {
             return;
         }
         Instant now = clock.now();
-        List<WorkItem> items = retryable(run).stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
-                .map(run::item).toList();
+        List<WorkItem> items = WindowPlan.dueRetries(retryable(run), interval, now);
         for (WorkItem w : items) {
             LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
                     maxAttempts());

@@ -7,6 +7,7 @@ import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -206,5 +207,35 @@ class WindowPlanTest {
                 .containsExactly(w("tienda_01", D19), w("tienda_02", D20));
         coverage.loaded("tienda_01", D19).loaded("tienda_02", D20);
         assertThat(plan(Map.of()).pending(coverage, caracas(21, 2, 0))).isEmpty();
+    }
+
+    @Test
+    void aFailedLoadWithAttemptsLeftIsDueAgainTheIntervalAfterItsFailure() {
+        Duration interval = Duration.ofMinutes(20);
+        StoreProgress first = failed("tienda_01", 1, caracas(21, 1, 10));
+        StoreProgress second = failed("tienda_02", 1, caracas(21, 1, 5));
+        StoreProgress used = failed("tienda_03", 3, caracas(21, 1, 0));
+        StoreProgress ok = new StoreProgress("tienda_04", "T4", D20, null);
+        ok.started(caracas(21, 1, 0));
+        ok.succeeded(10, caracas(21, 1, 1));
+
+        List<StoreProgress> retryable = WindowPlan.retryable(List.of(first, second, used, ok), 3);
+        // the one that used its 3 attempts and the one that succeeded are not tried again
+        assertThat(retryable).containsExactly(first, second);
+        assertThat(WindowPlan.nextRetry(retryable, interval)).contains(caracas(21, 1, 25));
+        assertThat(WindowPlan.dueRetries(retryable, interval, caracas(21, 1, 24))).isEmpty();
+        assertThat(WindowPlan.dueRetries(retryable, interval, caracas(21, 1, 25))).containsExactly(w("tienda_02", D20));
+        assertThat(WindowPlan.dueRetries(retryable, interval, caracas(21, 1, 30)))
+                .containsExactly(w("tienda_01", D20), w("tienda_02", D20));
+        assertThat(WindowPlan.nextRetry(WindowPlan.retryable(List.of(used, ok), 3), interval)).isEmpty();
+    }
+
+    static StoreProgress failed(String store, int attempts, Instant at) {
+        StoreProgress p = new StoreProgress(store, store.toUpperCase(), D20, null);
+        for (int i = 0; i < attempts; i++) {
+            p.started(at.minusSeconds(60));
+            p.failed("source unreachable", at);
+        }
+        return p;
     }
 }
