@@ -25,7 +25,9 @@ public final class TransientErrors {
     }
 
     public static boolean isTransient(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        // each cause once: a chain may loop (a.initCause(b), b.initCause(a))
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof LoadException || c instanceof StoreTimeoutException
                     || c instanceof StopRequestedException) {
                 return false;
