@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
@@ -21,7 +23,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,8 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The package graph of docs/ARCHITECTURE.md as a rule: a package imports only packages below it, so no cycle can
  * come back. Each level lists its packages; packages on one level do not import each other. A new package must be
- * given a level here (and in the docs) before it compiles into the product.
+ * given a level here (and in the docs) before it compiles into the product. The {@code @ArchTest} rules run on the
+ * product's classes (ArchUnit's JUnit 5 engine); the {@code @Test}s check the same rule on the source text and show
+ * that it fails on each dependency issue 14 removed.
  */
+@AnalyzeClasses(packages = LayeringTest.ROOT, importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
     static final String ROOT = "io.fluxion.orchestrator";
 
@@ -47,14 +51,6 @@ class LayeringTest {
             List.of("monitoring"),
             List.of("api"),
             List.of("(root)"));
-
-    static JavaClasses main;
-
-    @BeforeAll
-    static void importTheProduct() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages(ROOT);
-    }
 
     static String packageOf(String layer) {
         return "(root)".equals(layer) ? ROOT : ROOT + "." + layer + "..";
@@ -89,20 +85,14 @@ class LayeringTest {
                 .as("every package of the product has a level in LayeringTest.LEVELS (and in docs/ARCHITECTURE.md)");
     }
 
-    @Test
-    void everyPackageImportsOnlyPackagesBelowIt() {
-        layers().check(main);
-    }
+    @ArchTest
+    static final ArchRule everyPackageImportsOnlyPackagesBelowIt = layers();
 
-    @Test
-    void thePackagesHaveNoCycle() {
-        noCycles().check(main);
-    }
+    @ArchTest
+    static final ArchRule thePackagesHaveNoCycle = noCycles();
 
-    @Test
-    void everyPackageIsPlacedInTheGraph() {
-        everyPackageHasALevel().check(main);
-    }
+    @ArchTest
+    static final ArchRule everyPackageIsPlacedInTheGraph = everyPackageHasALevel();
 
     /**
      * The same rule on the source text: javac copies a compile-time constant (a {@code static final String} of
