@@ -12,19 +12,19 @@ import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.SourcePull;
-import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
 import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
 import io.fluxion.orchestrator.window.StoreEtl;
-import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,10 +134,10 @@ public class FluxionConfiguration implements CamelConfiguration {
 
         registry.bind(Beans.CONFIG, cfg);
         registry.bind(Beans.WINDOW_CLOCK, windowClock);
-        registry.bind(Beans.LEDGER, ledger);
+        registry.bind("ledger", ledger);
         registry.bind(Beans.SAVED_SETTINGS, settings);
         // the same pool for monitoring's alerts and metric queries (MonitoringConfiguration)
-        registry.bind(Beans.LEDGER_DATA_SOURCE, DataSource.class, ledgerPool);
+        registry.bind("ledgerDataSource", DataSource.class, ledgerPool);
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind(Beans.DUCKDB_WRITER, writer);
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
+import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.JarProcess;
 import io.fluxion.orchestrator.testing.JarProcess.Result;
-import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
 import java.io.IOException;

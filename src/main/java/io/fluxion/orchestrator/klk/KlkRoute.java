@@ -1,7 +1,5 @@
 package io.fluxion.orchestrator.klk;
 
-import io.fluxion.orchestrator.schedule.SavedSettings;
-import io.fluxion.orchestrator.schedule.ScheduledRoute;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
@@ -10,6 +8,8 @@ import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.WriterBusyException;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.ScheduledRoute;
 import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
