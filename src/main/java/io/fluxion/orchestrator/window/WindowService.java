@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The steps of the maintenance window, called in order by {@code routes/nightly-window.camel.yaml}:
  * guard, stop the backend, take the DuckDB writer, (the route splits the stores), release DuckDB,
  * start the backend, summary. Each step is recorded in the ledger with its timestamps.
- * Scheduling, parallelism and retries live in the routes, not here.
+ * What a run loads, until when and what it retries is {@link WindowPlan}'s (pure); the operators' settings are
+ * {@link SavedSettings}'; scheduling, parallelism and retries live in the routes, not here.
  */
 public class WindowService {
     public static final String RUN = "fluxionRun";
