@@ -117,10 +117,6 @@ class WindowHoursAndDeadlineTest {
 
         // what a misfire delivers after a long pause: the nightly trigger, once, in the middle of the day
         QuartzComponent quartz = app.context().getComponent("quartz", QuartzComponent.class);
-        // with a test clock the scheduler is not started (Services): start it for this one fire, its wall-clock
-        // triggers paused
-        quartz.getScheduler().pauseAll();
-        quartz.getScheduler().start();
         quartz.getScheduler().triggerJob(JobKey.jobKey("nightly-window", "fluxion"));
         Services.await("the fire to be recorded", Duration.ofSeconds(30), () -> !app.ledger().recentRuns(1).isEmpty());
 
