@@ -1,6 +1,6 @@
 package io.fluxion.orchestrator.api;
 
-import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowService;
@@ -11,7 +11,7 @@ import org.apache.camel.spi.Registry;
 
 /**
  * Binds the HTTP API's beans ({@code httpApi}, {@code schedulerSettings}, {@code maintenanceStatus})
- * over the beans {@link FluxionConfiguration} bound before it. The routes are in
+ * over the beans {@code FluxionConfiguration} bound before it. The routes are in
  * {@code routes/http-api.camel.yaml}.
  */
 public class ApiConfiguration implements CamelConfiguration {
@@ -21,7 +21,7 @@ public class ApiConfiguration implements CamelConfiguration {
         FluxionConfig cfg = r.lookupByNameAndType("fluxionConfig", FluxionConfig.class);
         Ledger ledger = r.lookupByNameAndType("ledger", Ledger.class);
         WindowService window = r.lookupByNameAndType("windowService", WindowService.class);
-        Clock clock = r.lookupByNameAndType(FluxionConfiguration.CLOCK, Clock.class);
+        Clock clock = r.lookupByNameAndType(Beans.CLOCK, Clock.class);
         if (cfg == null || ledger == null || window == null || clock == null) {
             throw new IllegalStateException("ApiConfiguration must run after FluxionConfiguration");
         }

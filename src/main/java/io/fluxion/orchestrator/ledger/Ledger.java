@@ -1,7 +1,7 @@
 package io.fluxion.orchestrator.ledger;
 
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.config.Texts;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -2,8 +2,8 @@ package io.fluxion.orchestrator.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.config.Texts;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
