@@ -238,6 +238,10 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         } else if (!ledgerUrl.startsWith("jdbc:")) {
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl) + "' is not a JDBC URL");
+        } else if (!ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.startsWith("jdbc:postgresql:")) {
+            // the drivers this app ships with; the schema is written for these two
+            throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl)
+                    + "' is neither PostgreSQL (jdbc:postgresql://host:5432/database) nor H2 (jdbc:h2:...)");
         }
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), token,
                 r.str("fluxion.api.cors-origin", "*"));

@@ -1,7 +1,6 @@
 package io.fluxion.orchestrator.ledger;
 
 import io.fluxion.orchestrator.config.Texts;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -9,7 +8,6 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -20,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
@@ -70,14 +71,32 @@ public class Ledger {
         return o == null ? null : o.dataDir();
     }
 
-    /** Creates the tables when missing. */
-    public void migrate() {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : SqlFiles.statements(SqlFiles.read("classpath:sql/ledger-schema.sql"))) {
-                st.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("cannot create the ledger tables: " + message(e), e);
+    /** Where the ledger's versioned migrations are ({@code V<n>__what.sql}, plain SQL for H2 and PostgreSQL). */
+    public static final String MIGRATIONS = "classpath:db/ledger";
+    /** The table in which Flyway records the migrations applied to this ledger. */
+    public static final String HISTORY_TABLE = "ledger_schema_history";
+
+    /**
+     * Creates the tables of a new ledger, or brings an existing one to this version (Flyway's versioned migrations
+     * in {@link #MIGRATIONS}). A ledger created before the migrations (no history table) is baselined at version 0,
+     * then migration 1 (the idempotent script of those versions) upgrades it in place. Migrations newer than this
+     * version (a newer instance migrated a shared ledger) are left alone. On PostgreSQL, two processes that start
+     * together migrate one after the other (Flyway's advisory lock). Returns the migrations applied now.
+     */
+    public int migrate() {
+        try {
+            MigrateResult r = Flyway.configure(Ledger.class.getClassLoader())
+                    .dataSource(ds)
+                    .locations(MIGRATIONS)
+                    .table(HISTORY_TABLE)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .baselineDescription("ledger created before versioned migrations")
+                    .load()
+                    .migrate();
+            return r.migrationsExecuted;
+        } catch (FlywayException e) {
+            throw new LedgerException("cannot create or upgrade the ledger tables: " + message(e), e);
         }
     }
 
@@ -595,7 +614,7 @@ public class Ledger {
     }
 
     /** A driver's message, bounded: H2 quotes the whole offending value in it (thousands of characters). */
-    private static String message(SQLException e) {
+    private static String message(Exception e) {
         return Texts.clip(String.valueOf(e.getMessage()), 500);
     }
 }
