@@ -499,12 +499,18 @@ public class Ledger {
         }
     }
 
+    /**
+     * Saves a setting. Safe when two processes share the ledger and write the same setting at once (the last write
+     * wins): the row is inserted when missing (a concurrent insert makes this one do nothing, never fail), then
+     * updated.
+     */
     public void setting(String name, String value, Instant now) {
         synchronized (settingsLock) {
             settings.remove(name);
             inTransaction(c -> {
-                exec(c, "DELETE FROM setting WHERE name = ?", name);
-                exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?)", name, value, ts(now));
+                exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        name, value, ts(now));
+                exec(c, "UPDATE setting SET setting_value = ?, updated_at = ? WHERE name = ?", value, ts(now), name);
             });
             settings.put(name, new CachedSetting(Optional.ofNullable(value), System.nanoTime()));
         }
@@ -592,8 +598,17 @@ public class Ledger {
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
+            Object a = args[i];
+            ps.setObject(i + 1, a instanceof String str ? storable(str) : a);
         }
+    }
+
+    /**
+     * A text as both databases store it: PostgreSQL refuses the NUL character in a text column (an HTTP body or a
+     * driver's message may hold one), so it becomes U+FFFD, which H2 and PostgreSQL keep as it is.
+     */
+    public static String storable(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     private static OffsetDateTime ts(Instant i) {
