@@ -52,7 +52,7 @@ public class MonitoringLedger {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new LedgerException("ledger insert failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger insert failed: " + message(e), e);
         }
     }
 
@@ -141,7 +141,7 @@ public class MonitoringLedger {
             }
             return out;
         } catch (SQLException e) {
-            throw new LedgerException("ledger query failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger query failed: " + message(e), e);
         }
     }
 
@@ -152,7 +152,7 @@ public class MonitoringLedger {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new LedgerException("ledger update failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger update failed: " + message(e), e);
         }
     }
 
@@ -165,7 +165,13 @@ public class MonitoringLedger {
         return o == null ? null : o.toInstant();
     }
 
+    /** At most {@code max} characters: a longer text keeps its first {@code max - 3} and ends with "...". */
     static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max) + "...";
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    /** A driver's message, bounded: H2 quotes the whole offending value in it. */
+    private static String message(SQLException e) {
+        return clip(String.valueOf(e.getMessage()), 500);
     }
 }
