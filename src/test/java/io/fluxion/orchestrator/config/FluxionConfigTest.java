@@ -53,6 +53,8 @@ class FluxionConfigTest {
         "fluxion.klk.sales.cron|0 5/30 * * *",
         "fluxion.window.enabled|yes",
         "fluxion.backend.ecs.endpoint|localhost:4566",
+        "fluxion.ledger.url|postgresql://db:5432/fluxion",
+        "fluxion.ledger.url|jdbc:mysql://db:3306/fluxion",
     })
     void aBadValueStopsTheStartNamingItsKey(String key, String value) {
         Map<String, String> p = new HashMap<>();
