@@ -1,0 +1,73 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fluxion.orchestrator.ledger.AttemptRecord;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.testing.JarRun;
+import io.fluxion.orchestrator.testing.LedgerDatabases;
+import io.fluxion.orchestrator.testing.PostgresServer;
+import io.fluxion.orchestrator.testing.WindowHours;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar with its ledger on PostgreSQL, configured from the environment as on ECS
+ * ({@code FLUXION_LEDGER_URL}, {@code _USER}, {@code _PASSWORD}): the shaded jar finds the driver, Flyway's
+ * PostgreSQL support and the migrations; a wrong password stops it before any load, without showing it.
+ */
+class PostgresLedgerJarIT {
+    @TempDir
+    Path work;
+
+    static Map<String, String> env(LedgerDatabases.Database db, String password) {
+        return Map.of("FLUXION_LEDGER_URL", db.url(), "FLUXION_LEDGER_USER", db.user(), "FLUXION_LEDGER_PASSWORD",
+                password);
+    }
+
+    @Test
+    void runWindowRecordsTheRunInPostgres() throws Exception {
+        LedgerDatabases.Database db = PostgresServer.newDatabase();
+        LocalDate d = LocalDate.now(ZoneId.of("America/Caracas")).minusDays(2);
+        JarRun.Result r = JarRun.run(work, env(db, db.password()), WindowHours.farFromNowArgs(),
+                List.of("run-window", "--date", d.toString()), 180);
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("13 total, 13 succeeded, 0 failed")
+                .contains("Ledger: Ledger[url=" + db.url() + ", user=fluxion, password=***")
+                .contains("(1 schema migration(s) applied now)")
+                .doesNotContain(db.password());
+        assertThat(work.resolve("data").resolve("ledger.mv.db")).doesNotExist();
+        try (HikariDataSource ds = LedgerDatabases.open(db)) {
+            Ledger ledger = new Ledger(ds);
+            RunRecord run = ledger.recentRuns(5).get(0);
+            assertThat(run.kind()).isEqualTo("cli");
+            assertThat(run.status()).isEqualTo("SUCCEEDED");
+            assertThat(run.businessDates()).containsExactly(d);
+            assertThat(ledger.attempts(run.id())).hasSize(13).allMatch(a -> a.status().equals("SUCCEEDED"))
+                    .extracting(AttemptRecord::rows).allMatch(rows -> rows > 0);
+            assertThat(ledger.isCompleted(d)).isTrue();
+        }
+    }
+
+    @Test
+    void aWrongPasswordStopsItBeforeAnyLoadWithoutShowingIt() throws Exception {
+        LedgerDatabases.Database db = PostgresServer.newDatabase();
+        String wrong = "not-" + db.password();
+        Map<String, String> env = new java.util.HashMap<>(env(db, wrong));
+        // no demo stores to generate first: the ledger is what this start is about
+        env.put("FLUXION_DEMO_ENABLED", "false");
+        JarRun.Result r = JarRun.run(work, env, WindowHours.farFromNowArgs(), List.of("run-window"), 120);
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("cannot open the ledger " + db.url() + " as user 'fluxion'")
+                .contains("password authentication failed for user \"fluxion\"")
+                .doesNotContain(wrong);
+        assertThat(work.resolve("data").resolve("fluxion.duckdb")).doesNotExist();
+    }
+}
