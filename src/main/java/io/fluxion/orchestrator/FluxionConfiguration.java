@@ -96,10 +96,8 @@ public class FluxionConfiguration implements CamelConfiguration {
 
         // the ledger's pool (H2 file by default, PostgreSQL when fluxion.ledger.url says so), closed by this
         // process when the context stops (never by H2's own shutdown hook: see LedgerDataSource.settings)
-        LedgerDataSource.Settings ledgerSettings = LedgerDataSource.settings(cfg.ledgerUrl(),
-                pc.resolveProperty("fluxion.ledger.user").orElse(null),
-                pc.resolveProperty("fluxion.ledger.password").orElse(null),
-                pc.resolveProperty("fluxion.ledger.pool-size").orElse(null));
+        LedgerDataSource.Settings ledgerSettings = LedgerDataSource.settings(cfg.ledgerUrl(), cfg.ledgerUser(),
+                cfg.ledgerPassword(), pc.resolveProperty("fluxion.ledger.pool-size").orElse(null));
         Path ledgerFile = cfg.defaultLedgerFile();
         boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
         HikariDataSource ledgerPool = LedgerDataSource.open(ledgerSettings);
