@@ -25,7 +25,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 /**
  * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
  * dates and settings. Every write is its own short transaction, so the ledger is consistent
- * whenever the process dies. Plain JDBC on portable SQL (H2 by default, PostgreSQL later).
+ * whenever the process dies. Plain JDBC on portable SQL, the same on the embedded H2 file (default) and on
+ * PostgreSQL ({@link LedgerDataSource}); the schema is Flyway's versioned migrations ({@link #migrate()}).
  * Every free text is clipped to its column ({@link Texts#LEDGER_TEXT}); business dates are written as
  * ranges ({@link Texts#dateRanges}) in a column without a limit, so no input can make a write fail.
  */
@@ -35,7 +36,10 @@ public class Ledger {
      * start several times per request: without this every request paid 3-4 ledger round trips (each an
      * H2 store commit on the pooled connection's rollback) and the endpoint served ~200 requests/s.
      * Writes through {@link #setting(String, String, Instant)} update the cache at once, so this process
-     * always sees its own changes; another process sharing the ledger is seen within this time.
+     * always sees its own changes. Two instances sharing a PostgreSQL ledger (SPEC 2.8): a setting one of them
+     * saves is read by the other within this time (each read after it expires goes to the ledger); a value that
+     * must act at once on the other instance (the window start, which moves a Quartz trigger) needs that instance
+     * to re-read it, see docs/ARCHITECTURE.md.
      */
     static final long SETTING_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
