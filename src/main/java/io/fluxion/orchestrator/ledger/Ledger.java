@@ -20,7 +20,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
@@ -31,6 +34,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * ranges ({@link Texts#dateRanges}) in a column without a limit, so no input can make a write fail.
  */
 public class Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+
     /**
      * How long a setting read from the ledger is reused. {@code GET /maintenance-status} reads the window
      * start several times per request: without this every request paid 3-4 ledger round trips (each an
@@ -89,18 +94,38 @@ public class Ledger {
      */
     public int migrate() {
         try {
-            MigrateResult r = Flyway.configure(Ledger.class.getClassLoader())
+            Flyway flyway = Flyway.configure(Ledger.class.getClassLoader())
                     .dataSource(ds)
                     .locations(MIGRATIONS)
                     .table(HISTORY_TABLE)
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .baselineDescription("ledger created before versioned migrations")
-                    .load()
-                    .migrate();
+                    .load();
+            if (isH2()) {
+                // H2 cannot roll DDL back: a migration that failed half-way (disk full, killed) stays recorded as
+                // failed and Flyway would refuse every later start; its statements are written to run again
+                // (IF [NOT] EXISTS, see V1), so the failed record goes and the migration runs again
+                List<String> failed = java.util.Arrays.stream(flyway.info().all())
+                        .filter(i -> i.getState() == MigrationState.FAILED)
+                        .map(i -> i.getVersion() + " (" + i.getDescription() + ")").toList();
+                if (!failed.isEmpty()) {
+                    LOG.warn("Ledger: migration {} failed half-way at an earlier start; it runs again", failed);
+                    flyway.repair();
+                }
+            }
+            MigrateResult r = flyway.migrate();
             return r.migrationsExecuted;
         } catch (FlywayException e) {
             throw new LedgerException("cannot create or upgrade the ledger tables: " + message(e), e);
+        }
+    }
+
+    private boolean isH2() {
+        try (Connection c = ds.getConnection()) {
+            return "H2".equals(c.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open the ledger: " + message(e), e);
         }
     }
 
