@@ -9,10 +9,11 @@ import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.testing.JarRun;
 import io.fluxion.orchestrator.testing.LedgerDatabases;
 import io.fluxion.orchestrator.testing.PostgresServer;
+import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,24 +36,32 @@ class PostgresLedgerJarIT {
     @Test
     void runWindowRecordsTheRunInPostgres() throws Exception {
         LedgerDatabases.Database db = PostgresServer.newDatabase();
-        LocalDate d = LocalDate.now(ZoneId.of("America/Caracas")).minusDays(2);
-        JarRun.Result r = JarRun.run(work, env(db, db.password()), WindowHours.farFromNowArgs(),
-                List.of("run-window", "--date", d.toString()), 180);
-        assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("13 total, 13 succeeded, 0 failed")
-                .contains("Ledger: Ledger[url=" + db.url() + ", user=fluxion, password=***")
-                .contains("(1 schema migration(s) applied now)")
-                .doesNotContain(db.password());
-        assertThat(work.resolve("data").resolve("ledger.mv.db")).doesNotExist();
-        try (HikariDataSource ds = LedgerDatabases.open(db)) {
-            Ledger ledger = new Ledger(ds);
-            RunRecord run = ledger.recentRuns(5).get(0);
-            assertThat(run.kind()).isEqualTo("cli");
-            assertThat(run.status()).isEqualTo("SUCCEEDED");
-            assertThat(run.businessDates()).containsExactly(d);
-            assertThat(ledger.attempts(run.id())).hasSize(13).allMatch(a -> a.status().equals("SUCCEEDED"))
-                    .extracting(AttemptRecord::rows).allMatch(rows -> rows > 0);
-            assertThat(ledger.isCompleted(d)).isTrue();
+        LocalDate d = LocalDate.of(2026, 11, 20);
+        List<String> ids = List.of("tienda_01", "tienda_02");
+        try (StoreServer stores = StoreServer.start(work.resolve("stores"))) {
+            for (String id : ids) {
+                stores.createStore(id, false, d, d);
+            }
+            List<String> jvmArgs = new ArrayList<>(WindowHours.farFromNowArgs());
+            stores.storeProperties(ids).forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
+            JarRun.Result r = JarRun.run(work, env(db, db.password()), jvmArgs,
+                    List.of("run-window", "--date", d.toString()), 180);
+            assertThat(r.exit()).as(r.output()).isZero();
+            assertThat(r.output()).contains("2 total, 2 succeeded, 0 failed")
+                    .contains("Ledger: Ledger[url=" + db.url() + ", user=fluxion, password=***")
+                    .contains("(1 schema migration(s) applied now)")
+                    .doesNotContain(db.password());
+            assertThat(work.resolve("data").resolve("ledger.mv.db")).doesNotExist();
+            try (HikariDataSource ds = LedgerDatabases.open(db)) {
+                Ledger ledger = new Ledger(ds);
+                RunRecord run = ledger.recentRuns(5).get(0);
+                assertThat(run.kind()).isEqualTo("cli");
+                assertThat(run.status()).isEqualTo("SUCCEEDED");
+                assertThat(run.businessDates()).containsExactly(d);
+                assertThat(ledger.attempts(run.id())).extracting(AttemptRecord::rows)
+                        .containsExactly(stores.totals("tienda_01", d).rows(), stores.totals("tienda_02", d).rows());
+                assertThat(ledger.isCompleted(d)).isTrue();
+            }
         }
     }
 
