@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.backend.DryRunBackendControl;
 import io.fluxion.orchestrator.backend.EcsBackendControl;
@@ -17,6 +18,7 @@ import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.SourcePull;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.LedgerDataSource;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
@@ -39,7 +41,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -96,25 +97,27 @@ public class FluxionConfiguration implements CamelConfiguration {
         }
         LOG.info("Configuration: {}", cfg);
 
-        // H2's own JVM shutdown hook would close the ledger at SIGTERM while the window still records its abort:
-        // this process closes it (the pool, when the context stops)
-        String ledgerUrl = cfg.ledgerUrl();
-        if (ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-            ledgerUrl = ledgerUrl + ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(ledgerUrl,
-                pc.resolveProperty("fluxion.ledger.user").orElse("sa"),
-                pc.resolveProperty("fluxion.ledger.password").orElse(""));
+        // the ledger's pool (H2 file by default, PostgreSQL when fluxion.ledger.url says so), closed by this
+        // process when the context stops (never by H2's own shutdown hook: see LedgerDataSource.settings)
+        LedgerDataSource.Settings ledgerSettings = LedgerDataSource.settings(cfg.ledgerUrl(), cfg.ledgerUser(),
+                cfg.ledgerPassword(), pc.resolveProperty("fluxion.ledger.pool-size").orElse(null));
+        Path ledgerFile = cfg.defaultLedgerFile();
+        boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
+        HikariDataSource ledgerPool = LedgerDataSource.open(ledgerSettings);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
-                ledgerPool.dispose();
+                ledgerPool.close();
             }
         }, true, true);
-        Path ledgerFile = cfg.defaultLedgerFile();
-        boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
         Ledger ledger = new Ledger(ledgerPool);
-        ledger.migrate();
+        try {
+            int applied = ledger.migrate();
+            LOG.info("Ledger: {} ({} schema migration(s) applied now)", ledgerSettings, applied);
+        } catch (RuntimeException e) {
+            ledgerPool.close();
+            throw e;
+        }
         ledger.owner(owner);
         LOG.info("This process in the ledger: {} on {}", owner.id(), owner.dataDir());
         if (newLedger) {

@@ -24,10 +24,13 @@ import org.quartz.CronExpression;
  * @param dataDir      folder of the DuckDB file, the ledger and the demo stores
  * @param duckdbPath   the analytics DuckDB file the backend reads
  * @param ledgerUrl    JDBC URL of the run ledger (H2 file under the data dir by default)
+ * @param ledgerUser   user of a ledger on a server (fluxion.ledger.user); null: the driver's default
+ * @param ledgerPassword its password (fluxion.ledger.password, a secret: never shown); null when not set
  * @param apiToken     bearer token for mutating HTTP requests; null when not configured
  */
 public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
-                            boolean demoEnabled, List<StoreConfig> stores, String apiToken, String corsOrigin) {
+                            boolean demoEnabled, List<StoreConfig> stores, String apiToken, String corsOrigin,
+                            String ledgerUser, String ledgerPassword) {
 
     /** Any key of a store: {@code fluxion.stores.<id>.<setting>}; the store is declared by any of them. */
     private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\..+");
@@ -116,6 +119,9 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         }
         Secrets.userInfoPassword(klk.backendUrl()).ifPresent(out::add);
         Secrets.userInfoPassword(backend.endpoint()).ifPresent(out::add);
+        if (ledgerPassword != null) {
+            out.add(ledgerPassword);
+        }
         return out;
     }
 
@@ -238,9 +244,14 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         } else if (!ledgerUrl.startsWith("jdbc:")) {
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl) + "' is not a JDBC URL");
+        } else if (!ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.startsWith("jdbc:postgresql:")) {
+            // the drivers this app ships with; the schema is written for these two
+            throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl)
+                    + "' is neither PostgreSQL (jdbc:postgresql://host:5432/database) nor H2 (jdbc:h2:...)");
         }
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), token,
-                r.str("fluxion.api.cors-origin", "*"));
+                r.str("fluxion.api.cors-origin", "*"), blankToNull(r.str("fluxion.ledger.user", null)),
+                blankToNull(r.str("fluxion.ledger.password", null)));
     }
 
     /** The H2 file of the default ledger ({@code <data-dir>/ledger.mv.db}), null when fluxion.ledger.url names another. */
@@ -252,7 +263,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** Same configuration with another store list (the demo stores are known only once created). */
     public FluxionConfig withStores(List<StoreConfig> newStores) {
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
-                apiToken, corsOrigin);
+                apiToken, corsOrigin, ledgerUser, ledgerPassword);
     }
 
     @Override
