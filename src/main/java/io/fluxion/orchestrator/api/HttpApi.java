@@ -212,6 +212,8 @@ public class HttpApi {
         d.put("rows", r.rowsLoaded() == null ? 0 : r.rowsLoaded());
         Long downtime = Views.downtimeSeconds(r);
         d.put("downtime_seconds", downtime == null ? 0 : downtime);
+        d.put("strategy", r.strategy() == null ? "stop-first" : r.strategy());
+        d.put("staging_seconds", r.stagingMs() == null ? 0 : r.stagingMs() / 1000);
         d.put("run_id", r.id());
         d.put("kind", r.kind());
         d.put("status", r.status());

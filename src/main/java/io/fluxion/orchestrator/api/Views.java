@@ -67,6 +67,12 @@ final class Views {
         m.put("pending_retries", awaitingRetry);
         m.put("eta_seconds", eta == null ? null : eta.toSeconds());
         m.put("failure", run.failure());
+        m.put("strategy", run.strategy());
+        m.put("backend_down", run.backendDown());
+        m.put("staged", run.count(StoreProgress.Status.STAGED));
+        m.put("merges", run.merges());
+        m.put("staging_seconds", run.stagingTime().toSeconds());
+        m.put("downtime_seconds", run.downtime().toSeconds());
         List<Map<String, Object>> stores = new ArrayList<>();
         for (StoreProgress p : run.progress()) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -92,6 +98,8 @@ final class Views {
     static double percent(StoreProgress p) {
         return switch (p.status()) {
             case SUCCEEDED, FAILED -> 100.0;
+            // pulled into its staging file, waiting for the merge stop
+            case STAGED -> 99.0;
             case PENDING -> 0.0;
             case RUNNING -> p.expectedRows() == null || p.expectedRows() <= 0 ? 0.0
                     : Math.min(99.0, round1(100.0 * p.rows() / p.expectedRows()));
@@ -103,6 +111,10 @@ final class Views {
     }
 
     static Long downtimeSeconds(RunRecord r) {
+        if (r.downtimeMs() != null) {
+            // recorded at the run's end: every stop of the run together (a staged run may stop twice)
+            return r.downtimeMs() / 1000;
+        }
         if (r.backendStoppedAt() == null) {
             return null;
         }
@@ -125,6 +137,9 @@ final class Views {
         m.put("backend_mode", r.backendMode());
         m.put("backend_state", r.backendState());
         m.put("downtime_seconds", downtimeSeconds(r));
+        m.put("strategy", r.strategy() == null ? "stop-first" : r.strategy());
+        m.put("staging_seconds", r.stagingMs() == null ? null : r.stagingMs() / 1000);
+        m.put("merges", r.merges());
         m.put("total", r.storesTotal());
         m.put("exitosas", r.storesSucceeded());
         m.put("fallidas", r.storesFailed());

@@ -86,7 +86,7 @@ public class Monitoring {
                 metrics.rowsLoaded(l.storeId()).increment(l.rows());
             }
         }
-        metrics.lastRun(s.duration(), s.downtime());
+        metrics.lastRun(s.duration(), s.downtime(), s.staging());
         metrics.refresh();
 
         String head = "Window run #" + s.runId() + " (" + s.kind() + ", business dates " + dates(s.dates()) + ")";
