@@ -368,10 +368,11 @@ public class Ledger {
 
     public List<AttemptRecord> attempts(long runId) {
         return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
-                        + " started_at, ended_at, rows_left_out, note FROM store_attempt WHERE run_id = ? ORDER BY id",
+                        + " started_at, ended_at, rows_left_out, note, staged_at, merged_at FROM store_attempt WHERE run_id = ?"
+                        + " ORDER BY id",
                 rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
                         (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
-                        (Long) rs.getObject(10), rs.getString(11)),
+                        (Long) rs.getObject(10), rs.getString(11), instant(rs, 12), instant(rs, 13)),
                 runId);
     }
 
