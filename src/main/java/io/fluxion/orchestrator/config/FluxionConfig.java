@@ -168,7 +168,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         }
         Window window = new Window(zone, start, end, r.bool("fluxion.window.enabled", true), systems,
                 r.integer("fluxion.window.recovery-days", 7, 0, 366),
-                r.oneOf("fluxion.window.strategy", Window.STOP_FIRST, Window.STAGED, Window.STOP_FIRST),
+                r.oneOf("fluxion.window.strategy", Window.STAGED, Window.STAGED, Window.STOP_FIRST),
                 r.integer("fluxion.window.max-merges", 2, 1, 10));
 
         String mode = r.oneOf("fluxion.backend.mode", "none", Backend.NONE, Backend.DRY_RUN, Backend.ECS);

@@ -191,7 +191,8 @@ public class Monitoring {
                             + "; phase " + run.phase() + ", " + run.count(io.fluxion.orchestrator.window.StoreProgress.Status.SUCCEEDED)
                             + " of " + run.getWorkItems().size() + " store loads done.");
         }
-        if (run.backendTouched() && run.backendStartedAt() == null) {
+        // down from its stop until it runs again (a staged run: only around each merge)
+        if (run.backendDown()) {
             ZonedDateTime started = run.startedAt().atZone(config.window().zone());
             ZonedDateTime end = clock.windowEnd(started.toLocalDate());
             if (end.toInstant().isBefore(run.startedAt())) {

@@ -188,6 +188,9 @@ public class StoreEtl {
         LOG.info("Store {} {}: staged {} rows (total {}) in {} ({} rows/s); merged at the next stop", item.storeId(),
                 item.date(), load.rows(), load.total(), Durations.format(Duration.between(p.startedAt(), now)),
                 Math.round(p.rate(now)));
+        if (load.leftOutNote() != null) {
+            LOG.warn("Store {} {}: {}", item.storeId(), item.date(), load.leftOutNote());
+        }
     }
 
     /** The attempt failed after its redeliveries: roll back its rows, record the reason; the other stores go on. */

@@ -205,6 +205,9 @@ public class WindowService {
                 backend.mode(), now);
         WindowRun run = new WindowRun(id, kind, dates, items, progress, now, plan.deadline());
         run.staged(config.window().staged());
+        if (run.isStaged()) {
+            run.phase(WindowRun.Phase.STAGING);
+        }
         if (!current.compareAndSet(null, run)) {
             ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
             skip(ex, kind, by, dates, "another run started at the same moment", now);

@@ -245,6 +245,34 @@ class StagedStrategyTest {
                 .isEqualTo(stores.totals(SLOW, D));
     }
 
+    @Test
+    void aBackendThatNeverDrainsLeavesDuckDbUntouchedTheStagedPairsUnmergedAndIsStartedAgain() {
+        Path data = tmp.resolve("data");
+        Map<String, String> p = props(data, "staged");
+        p.put("fluxion.backend.stop-timeout", "500ms");
+        ecs.neverDrain(true);
+
+        Apps.WindowResult r = runWindow(p, Map.of());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(ecs.briefs()).startsWith("UpdateService(0)").contains("UpdateService(1)");
+        assertThat(ecs.desired()).isEqualTo(1);
+        RunRecord run = lastRun(data);
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.reason()).contains("did not drain");
+        assertThat(run.merges()).isZero();
+        assertThat(attempts(data, run.id())).hasSize(3).allSatisfy(a -> {
+            assertThat(a.status()).isEqualTo("FAILED");
+            assertThat(a.stagedAt()).isNotNull();
+            assertThat(a.mergedAt()).isNull();
+            assertThat(a.error()).startsWith("staged, not merged: backend did not stop");
+        });
+        // the analytics file was never opened: nothing merged, nothing half merged
+        assertThat(data.resolve("fluxion.duckdb")).doesNotExist();
+        assertThat(data.resolve("staging")).isEmptyDirectory();
+        assertThat(LedgerFile.read(data, l -> l.storeDays())).isEmpty();
+    }
+
     /**
      * Rows, SUM of every numeric column, and an md5 of each column's values in (store, date, id) order: two files
      * with equal digests hold the same rows (the run id and load time excepted, which differ by design).
