@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TriggerKillIT {
     static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
-    static final String TOKEN = "trigger-kill-token";
+    static final String TOKEN = "trigger-kill-token-0123456789abcdef0123";
     /** When the kill comes after the trigger was accepted: at once, while stopping or loading, deeper in the load. */
     static final long[] KILL_AFTER_MS = {0, 1500, 4000};
 

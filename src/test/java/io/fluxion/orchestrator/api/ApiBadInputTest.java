@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one, checked before the body), and the token is never echoed.
  */
 class ApiBadInputTest {
-    static final String TOKEN = "tok-9f8e7d6c5b4a";
+    static final String TOKEN = "tok-9f8e7d6c5b4a-0123456789abcdef0123";
     static final LocalDate YESTERDAY = LocalDate.of(2026, 11, 20);
 
     @TempDir

@@ -35,7 +35,7 @@ import org.quartz.Trigger;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpApiTest {
-    static final String TOKEN = "s3cret-token-for-tests";
+    static final String TOKEN = "s3cret-token-for-tests-0123456789abcdef";
     static final String ORIGIN = "https://granja.example";
     static final LocalDate D = LocalDate.of(2026, 11, 20);
 

@@ -61,7 +61,7 @@ public final class EtlBenchmark {
     private static final LocalDate D = LocalDate.of(2026, 11, 1);
     private static final String COLS = "id, numero_factura, linea, fecha_hora, codigo_producto, descripcion,"
             + " cantidad, precio_unitario, total";
-    private static final String TOKEN = "bench-token-not-a-secret";
+    private static final String TOKEN = "bench-token-not-a-secret-0123456789ab";
 
     private final Path work;
     private final Path jar;

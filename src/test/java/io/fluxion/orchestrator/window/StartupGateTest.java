@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupGateTest {
     static final LocalDate D = LocalDate.of(2026, 11, 9);
-    static final String TOKEN = "gate-test-token";
+    static final String TOKEN = "gate-test-token-0123456789abcdef01234";
 
     @TempDir
     Path tmp;
