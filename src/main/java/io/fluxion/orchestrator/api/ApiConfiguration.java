@@ -35,7 +35,7 @@ public class ApiConfiguration implements CamelConfiguration {
         r.bind(ApiJson.BEAN, ObjectMapper.class, json);
         r.bind(ApiHeaders.BEAN, new ApiHeaders());
         r.bind("apiGuard", guard);
-        r.bind("apiErrors", new ApiErrors(guard, cfg.secrets()));
+        r.bind("apiErrors", new ApiErrors(cfg.secrets()));
         r.bind("schedulerSettings", settings);
         r.bind("maintenanceStatus", new MaintenanceStatus(cfg, clock, ledger, window, settings));
         r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, windowClock, settings, context));

@@ -18,32 +18,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one exception mapper of the API (onException of routes/http-api.camel.yaml): every refusal becomes
- * {@code {"error", "field"}} with its status. The guard's refusals come first (a bad body without a token is a 401),
- * then the JSON binding's (400, naming the field), then the handlers' {@link ApiException}s. Anything else is a 500
- * with an error id and a generic message; its detail, scrubbed of secrets, goes to the log under that id.
+ * {@code {"error", "field"}} with its status (the guard's, the body's, the handlers' {@link ApiException}s). Anything
+ * else is a 500 with an error id and a generic message; its detail, scrubbed of secrets, goes to the log under that
+ * id. {@link #refusal} names what is wrong with a body the JSON binding could not read.
  */
 public class ApiErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    private final ApiGuard guard;
     private final List<String> secrets;
 
-    public ApiErrors(ApiGuard guard, List<String> secrets) {
-        this.guard = guard;
+    public ApiErrors(List<String> secrets) {
         this.secrets = secrets;
     }
 
     public Answers.ApiError answer(Exchange ex) {
         Throwable t = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ApiException api = t instanceof ApiException a ? a : null;
-        if (api == null) {
-            try {
-                guard.check(ex);
-                api = translate(t, ex);
-            } catch (ApiException refused) {
-                api = refused;
-            }
-        }
+        ApiException api = t instanceof ApiException a ? a : internal(t, ex);
         Message m = ex.getMessage();
         m.setBody(null);
         ApiGuard.answerHeaders(m);
@@ -57,10 +47,11 @@ public class ApiErrors {
         return api.body();
     }
 
-    ApiException translate(Throwable t, Exchange ex) {
+    /** 400 naming the field (or "body") of a body the binding could not read. */
+    static ApiException refusal(Throwable t) {
         JsonProcessingException json = jsonCause(t);
         if (json == null) {
-            return internal(t, ex);
+            return ApiException.badRequest("body", "the body could not be read as JSON");
         }
         if (json instanceof UnrecognizedPropertyException u) {
             return ApiException.badRequest(u.getPropertyName(), "unknown field '" + Requests.shown(u.getPropertyName(), 40)

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What every API request passes before its handler ({@code interceptFrom} of routes/http-api.camel.yaml), and before
  * any refusal of its body ({@link ApiErrors} asks here first): the bearer token where one is needed (every POST and
- * PUT; the GETs under /api too with {@code fluxion.api.protect-reads}), then a body only as application/json. The
+ * PUT; the GETs under /api too with {@code fluxion.api.protect-reads}), then a body only as application/json, then a
+ * body the JSON binding could not read ({@link ApiJsonFormat.Unreadable}: 400 naming its field). The
  * token comes from {@code fluxion.api.token}; it is compared in constant time over SHA-256 digests, never logged nor
  * echoed. A 401 is logged with the client's address. Bodies over {@code camel.server.maxBodySize} never get here.
  */
@@ -60,6 +61,8 @@ public class ApiGuard {
         }
         if (!hasBody(m)) {
             m.setBody(null);
+        } else if (m.getBody() instanceof ApiJsonFormat.Unreadable u) {
+            throw u.refusal();
         }
     }
 

@@ -13,11 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The API's JSON mapper alone: what a body may say and how each refusal is named by the exception mapper
- * ({@link ApiErrors#translate}), without a server.
+ * ({@link ApiErrors#refusal}), without a server.
  */
 class ApiJsonTest {
     static final ObjectMapper JSON = ApiJson.mapper();
-    static final ApiErrors ERRORS = new ApiErrors(new ApiGuard(null, false), List.of());
 
     static <T> T read(String body, Class<T> type) throws Exception {
         return JSON.readValue(body, type);
@@ -28,7 +27,7 @@ class ApiJsonTest {
         try {
             JSON.readValue(body, type);
         } catch (Exception e) {
-            return ERRORS.translate(e, null);
+            return ApiErrors.refusal(e);
         }
         throw new AssertionError("accepted: " + body);
     }
