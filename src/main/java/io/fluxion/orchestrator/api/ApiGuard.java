@@ -55,11 +55,12 @@ public class ApiGuard {
                 throw e;
             }
         }
-        if (hasBody(m) && !isJson(contentType)) {
+        boolean body = hasBody(m);
+        if (body && !isJson(contentType)) {
             throw new ApiException(415, "a body is accepted as application/json only, got "
                     + (contentType == null ? "no Content-Type" : "'" + Requests.shown(contentType, 60) + "'"), "Content-Type");
         }
-        if (!hasBody(m)) {
+        if (!body) {
             m.setBody(null);
         } else if (m.getBody() instanceof ApiJsonFormat.Unreadable u) {
             throw u.refusal();
@@ -92,9 +93,14 @@ public class ApiGuard {
         return a instanceof SocketAddress s && s.hostAddress() != null ? s.hostAddress() : "unknown client";
     }
 
+    /** A body was sent: the binding read it (a record), or it is text that is not blank. */
     private static boolean hasBody(Message m) {
-        Long length = m.getHeader("Content-Length", Long.class);
-        return length != null ? length > 0 : m.getHeader("Transfer-Encoding") != null;
+        Object b = m.getBody();
+        if (b == null || b instanceof Record) {
+            return b != null;
+        }
+        String s = m.getBody(String.class);
+        return s != null && !s.isBlank();
     }
 
     private static boolean isJson(String contentType) {
