@@ -103,7 +103,9 @@ class TriggerKillIT {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(30));
             if ("POST".equals(method)) {
-                b.header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody());
+                // ecs mode outside the window hours: the operator confirms that the backend stops
+                b.header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"confirm\": true}"));
             }
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (Exception e) {
