@@ -5,8 +5,10 @@ import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -37,7 +39,17 @@ public class ApiConfiguration implements CamelConfiguration {
         r.bind("apiGuard", guard);
         r.bind("apiErrors", new ApiErrors(cfg.secrets()));
         r.bind("schedulerSettings", settings);
-        r.bind("maintenanceStatus", new MaintenanceStatus(cfg, clock, ledger, window, settings));
+        r.bind("maintenanceStatus", new MaintenanceStatus(cfg, clock, ledger, new MaintenanceStatus.Runs() {
+            @Override
+            public Optional<WindowRun> current() {
+                return window.current();
+            }
+
+            @Override
+            public int awaitingRetry(WindowRun run) {
+                return window.retryable(run).size();
+            }
+        }, settings));
         r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, windowClock, settings, context));
 
         PropertiesComponent pc = context.getPropertiesComponent();

@@ -7,7 +7,6 @@ import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
-import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +42,7 @@ public class MaintenanceStatus {
     private final FluxionConfig config;
     private final Clock clock;
     private final Ledger ledger;
-    private final WindowService window;
+    private final Runs runs;
     private final SchedulerSettings settings;
     /**
      * The window start for which {@link #finishedSince} already answered true. That answer cannot turn
@@ -52,12 +51,18 @@ public class MaintenanceStatus {
      */
     private volatile Instant finishedFor;
 
-    public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, WindowService window,
-                             SchedulerSettings settings) {
+    /** The active window run, and how many of its store loads wait for a retry (the window's state). */
+    public interface Runs {
+        Optional<WindowRun> current();
+
+        int awaitingRetry(WindowRun run);
+    }
+
+    public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, Runs runs, SchedulerSettings settings) {
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
-        this.window = window;
+        this.runs = runs;
         this.settings = settings;
     }
 
@@ -69,14 +74,14 @@ public class MaintenanceStatus {
         ZonedDateTime end = z.toLocalDate().atTime(settings.windowEnd()).atZone(zone);
         boolean inHours = !z.isBefore(start) && z.isBefore(end);
 
-        Optional<WindowRun> run = window.current();
+        Optional<WindowRun> run = runs.current();
         String phase;
         boolean maintenance;
         ZonedDateTime estimatedEnd = end;
         if (run.isPresent()) {
             maintenance = true;
             phase = "running";
-            Duration eta = Views.eta(run.get(), now, window.retryable(run.get()).size());
+            Duration eta = Views.eta(run.get(), now, runs.awaitingRetry(run.get()));
             if (eta != null) {
                 estimatedEnd = z.plus(eta);
             } else if (!inHours) {
