@@ -326,7 +326,7 @@ class ApiBadInputTest {
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
         HttpApp.Resp preflight = app.send("OPTIONS", SYNC, null, null, Map.of("Origin", "https://evil.example",
                 "Access-Control-Request-Method", "POST"));
-        assertThat(preflight.status()).isNotEqualTo(204).isNotEqualTo(200);
+        assertThat(preflight.status()).isEqualTo(405);
         assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
         assertThat(preflight.header("Access-Control-Allow-Methods")).isNull();
     }
