@@ -50,7 +50,8 @@ public class ApiConfiguration implements CamelConfiguration {
                 return window.retryable(run).size();
             }
         }, settings));
-        r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, windowClock, settings, context));
+        r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, settings, context));
+        r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock));
 
         PropertiesComponent pc = context.getPropertiesComponent();
         String origin = cfg.api().corsOrigin();

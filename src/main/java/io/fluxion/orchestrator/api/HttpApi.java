@@ -6,12 +6,9 @@ import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;
-import io.fluxion.orchestrator.window.RunSummary;
-import io.fluxion.orchestrator.window.WindowClock;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,15 +19,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API's handlers, one per verb of the rest block in routes/http-api.camel.yaml: each receives its validated,
- * typed request and returns its typed answer; a refusal is an {@link ApiException}. Only this product's logic lives
- * here; JSON, auth, CORS and error bodies are the REST DSL's, {@link ApiGuard}'s and {@link ApiErrors}'.
+ * The API's handlers, one per verb of the rest block in routes/http-api.camel.yaml (the window orders are
+ * {@link WindowOrders}'): each receives its typed request and returns its typed answer; a refusal is an
+ * {@link ApiException}. Only this product's logic lives here; JSON, auth, CORS and error bodies are the REST DSL's,
+ * {@link ApiGuard}'s and {@link ApiErrors}'.
  */
 public class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -39,17 +36,15 @@ public class HttpApi {
     private final Clock clock;
     private final Ledger ledger;
     private final WindowService window;
-    private final WindowClock windowClock;
     private final SchedulerSettings settings;
     private final CamelContext context;
 
-    public HttpApi(FluxionConfig config, Clock clock, Ledger ledger, WindowService window, WindowClock windowClock,
-                   SchedulerSettings settings, CamelContext context) {
+    public HttpApi(FluxionConfig config, Clock clock, Ledger ledger, WindowService window, SchedulerSettings settings,
+                   CamelContext context) {
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
         this.window = window;
-        this.windowClock = windowClock;
         this.settings = settings;
         this.context = context;
     }
@@ -137,90 +132,6 @@ public class HttpApi {
         m.putAll(route.status());
         m.put("enabled", route.isEnabled());
         return m;
-    }
-
-    // ---- window orders: validated here, opened by the guard of route api-window, then run in the background ----
-
-    public void schedulerTrigger(@Body Requests.Confirm body, Exchange ex) {
-        order(ex, Requests.order(body, yesterday()));
-    }
-
-    public void triggerDate(@Body Requests.TriggerDate body, Exchange ex) {
-        order(ex, Requests.order(body, yesterday()));
-    }
-
-    public void syncVentas(@Body Requests.SyncVentas body, Exchange ex) {
-        order(ex, Requests.order(body, config, yesterday()));
-    }
-
-    /**
-     * The order as the window's guard reads it (kind manual: every requested (store, date) is loaded); 503 with
-     * Retry-After before the start-up decision and while the service stops, 409 while a run is active, the store-days
-     * cap, and in ecs mode outside the window hours the operator's confirmation. Nothing is recorded on a refusal.
-     */
-    void order(Exchange ex, Requests.WindowOrder order) {
-        if (window.isStopping()) {
-            throw new ApiException(503, "the service is stopping", null).retryAfter(10);
-        }
-        if (!window.isStartupDecided()) {
-            throw new ApiException(503, "the service is starting: the start-up check has not decided yet", null)
-                    .retryAfter(1);
-        }
-        WindowRun active = window.current().orElse(null);
-        if (active != null) {
-            throw new ApiException(409, "a window run is active: run #" + active.getId(), null).with("run_id", active.getId());
-        }
-        int windowStores = config.windowStores().size();
-        Requests.cap(order, windowStores, config.api().maxStoreDays());
-        if (FluxionConfig.Backend.ECS.equals(config.backend().mode()) && !windowClock.inWindowHours() && !order.confirmed()) {
-            long minutes = Math.max(1, estimate(order.storeDays(windowStores)).toMinutes());
-            throw ApiException.badRequest("confirm", "outside the window hours this run stops the backend (ECS service "
-                    + config.backend().service() + ") until it ends, about " + minutes + " minutes by the recent runs' pace;"
-                    + " send \"confirm\": true to go ahead").with("would_stop", config.backend().service())
-                    .with("estimated_minutes", minutes).with("store_loads", order.storeDays(windowStores));
-        }
-        String client = ex.getIn().getHeader(ApiGuard.CLIENT, String.class);
-        String by = "api " + ex.getIn().getHeader(Exchange.HTTP_METHOD) + " " + ex.getIn().getHeader(Exchange.HTTP_PATH)
-                + " from " + client;
-        LOG.info("Window ordered through the API by {}: dates {}, stores {}", client, Texts.dates(order.dates()),
-                order.stores() == null ? "every window store" : Texts.list(order.stores(), 20));
-        ex.getIn().removeHeaders("*", "Fluxion*");
-        ex.getIn().setHeader(WindowService.KIND, "manual");
-        ex.getIn().setHeader(WindowService.REQUESTED_BY, by);
-        ex.getIn().setHeader(WindowService.DATES, order.dates());
-        if (order.stores() != null) {
-            ex.getIn().setHeader(WindowService.STORES, order.stores());
-        }
-    }
-
-    /** Expected run time of this many store loads: the recent runs' time per store load (1 minute without history). */
-    Duration estimate(int storeLoads) {
-        long secs = 0;
-        long loads = 0;
-        for (RunRecord r : ledger.recentRuns(50)) {
-            if (r.endedAt() != null && r.storesTotal() != null && r.storesTotal() > 0 && !"SKIPPED".equals(r.status())) {
-                secs += Duration.between(r.startedAt(), r.endedAt()).toSeconds();
-                loads += r.storesTotal();
-            }
-        }
-        return Duration.ofSeconds(loads == 0 ? 60L * storeLoads : secs * storeLoads / loads);
-    }
-
-    /** The guard opened the run: 202 with its id, while the rest of it goes on asynchronously. */
-    public Answers.WindowStarted started(Exchange ex) {
-        WindowRun run = ex.getProperty(WindowService.RUN, WindowRun.class);
-        ApiGuard.answerHeaders(ex.getMessage());
-        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        return new Answers.WindowStarted(run.getId(), "accepted", run.getKind(), run.getDates(), run.getWorkItems().size(),
-                "Ventana iniciada: run #" + run.getId());
-    }
-
-    /** The guard skipped the run (recorded): 409 with its reason, and the active run's id when one took its place. */
-    public void notStarted(@Body RunSummary s) {
-        ApiException conflict = new ApiException(409, "window not started: " + s.reason(), null)
-                .with("skipped_run_id", s.runId());
-        window.current().ifPresent(now -> conflict.with("run_id", now.getId()));
-        throw conflict;
     }
 
     // ---- read-only views ---------------------------------------------------------------------------
