@@ -1,7 +1,7 @@
 package io.fluxion.orchestrator.api;
 
-import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
@@ -13,12 +13,15 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
  */
 public class ApiHeaders extends HttpHeaderFilterStrategy {
     public static final String BEAN = "apiHeaders";
-    private static final Set<String> ANSWER = Set.of("content-type", "cache-control", "retry-after", "www-authenticate",
-            "x-content-type-options", "content-security-policy", "x-frame-options", "referrer-policy", "vary", "allow");
+    private static final Set<String> ANSWER = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        ANSWER.addAll(Set.of("Content-Type", "Cache-Control", "Retry-After", "WWW-Authenticate", "X-Content-Type-Options",
+                "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Vary", "Allow"));
+    }
 
     @Override
     public boolean applyFilterToCamelHeaders(String name, Object value, Exchange exchange) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return !(ANSWER.contains(n) || n.startsWith("access-control-"));
+        return !(ANSWER.contains(name) || name.regionMatches(true, 0, "Access-Control-", 0, 15));
     }
 }

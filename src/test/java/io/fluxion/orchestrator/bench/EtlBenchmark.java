@@ -441,6 +441,8 @@ public final class EtlBenchmark {
         extra.put("camel.server.port", String.valueOf(port));
         extra.put("fluxion.api.token", TOKEN);
         extra.put("fluxion.klk.enabled", "false");
+        // the window hours far from now: no start-up catch-up run may hold the writer when the benchmark triggers
+        extra.putAll(io.fluxion.orchestrator.testing.WindowHours.farFromNow());
         List<String> cmd = jarCommand("256m", dataDir, memStoreIds(stores), extra);
         Path out = work.resolve("service.log");
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
