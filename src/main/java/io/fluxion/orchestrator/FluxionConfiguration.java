@@ -1,10 +1,11 @@
 package io.fluxion.orchestrator;
 
-import io.fluxion.orchestrator.api.SchedulerSettings;
+import com.zaxxer.hikari.HikariDataSource;
 import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.backend.DryRunBackendControl;
 import io.fluxion.orchestrator.backend.EcsBackendControl;
 import io.fluxion.orchestrator.backend.NoBackendControl;
+import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.ConfigSources;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.OwnerOnly;
@@ -12,17 +13,20 @@ import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
 import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.etl.SourceDataSource;
 import io.fluxion.orchestrator.etl.SourcePull;
-import io.fluxion.orchestrator.etl.StoreEtl;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.LedgerDataSource;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.Sleeper;
 import io.fluxion.orchestrator.window.StartupRecovery;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.window.StoreEtl;
 import io.fluxion.orchestrator.window.WindowService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +41,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -47,9 +50,10 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * A test may bind its own {@code fluxionClock} (a {@link Clock}) or {@code ecsClient} first; they are kept.
  */
 public class FluxionConfiguration implements CamelConfiguration {
-    public static final String CLOCK = "fluxionClock";
-    /** Registry name of an optional {@link Sleeper} (tests advance their clock instead of sleeping). */
-    public static final String SLEEPER = "fluxionSleeper";
+    /** Registry name of the {@link Clock} ({@link Beans#CLOCK}; tests bind their own under it). */
+    public static final String CLOCK = Beans.CLOCK;
+    /** Registry name of an optional {@link Sleeper} ({@link Beans#SLEEPER}; tests advance their clock instead of sleeping). */
+    public static final String SLEEPER = Beans.SLEEPER;
     private static final Logger LOG = LoggerFactory.getLogger(FluxionConfiguration.class);
 
     @Override
@@ -93,52 +97,59 @@ public class FluxionConfiguration implements CamelConfiguration {
         }
         LOG.info("Configuration: {}", cfg);
 
-        // H2's own JVM shutdown hook would close the ledger at SIGTERM while the window still records its abort:
-        // this process closes it (the pool, when the context stops)
-        String ledgerUrl = cfg.ledgerUrl();
-        if (ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-            ledgerUrl = ledgerUrl + ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        JdbcConnectionPool ledgerPool = JdbcConnectionPool.create(ledgerUrl,
-                pc.resolveProperty("fluxion.ledger.user").orElse("sa"),
-                pc.resolveProperty("fluxion.ledger.password").orElse(""));
+        // the ledger's pool (H2 file by default, PostgreSQL when fluxion.ledger.url says so), closed by this
+        // process when the context stops (never by H2's own shutdown hook: see LedgerDataSource.settings)
+        LedgerDataSource.Settings ledgerSettings = LedgerDataSource.settings(cfg.ledgerUrl(), cfg.ledgerUser(),
+                cfg.ledgerPassword(), pc.resolveProperty("fluxion.ledger.pool-size").orElse(null));
+        Path ledgerFile = cfg.defaultLedgerFile();
+        boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
+        HikariDataSource ledgerPool = LedgerDataSource.open(ledgerSettings);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
-                ledgerPool.dispose();
+                ledgerPool.close();
             }
         }, true, true);
-        Path ledgerFile = cfg.defaultLedgerFile();
-        boolean newLedger = ledgerFile != null && !Files.exists(ledgerFile);
         Ledger ledger = new Ledger(ledgerPool);
-        ledger.migrate();
+        try {
+            int applied = ledger.migrate();
+            LOG.info("Ledger: {} ({} schema migration(s) applied now)", ledgerSettings, applied);
+        } catch (RuntimeException e) {
+            ledgerPool.close();
+            throw e;
+        }
         ledger.owner(owner);
         LOG.info("This process in the ledger: {} on {}", owner.id(), owner.dataDir());
         if (newLedger) {
             OwnerOnly.restrict(ledgerFile);
         }
+        // the ledger's settings over the configuration (enabled flags, attempts, interval, window start)
+        SavedSettings settings = SavedSettings.of(cfg, ledger, clock);
         // a start time saved through PUT /api/etl/scheduler/config survives a restart
-        SchedulerSettings.savedStart(ledger).ifPresent(windowClock::moveStart);
+        settings.savedWindowStart().ifPresent(windowClock::moveStart);
 
         BackendControl backend = backend(cfg, context, clock, stop);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
         Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
-        WindowService window = new WindowService(cfg, windowClock, ledger, backend, writer,
+        WindowService window = new WindowService(cfg, windowClock, ledger, settings, backend, writer,
                 sleeper == null ? stop::sleep : sleeper, stop);
         StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock, stop);
 
-        registry.bind("fluxionConfig", cfg);
-        registry.bind("windowClock", windowClock);
+        registry.bind(Beans.CONFIG, cfg);
+        registry.bind(Beans.WINDOW_CLOCK, windowClock);
         registry.bind("ledger", ledger);
+        registry.bind(Beans.SAVED_SETTINGS, settings);
         // the same pool for monitoring's alerts and metric queries (MonitoringConfiguration)
         registry.bind("ledgerDataSource", DataSource.class, ledgerPool);
         registry.bind("backendControl", BackendControl.class, backend);
-        registry.bind("duckDbWriter", writer);
+        registry.bind(Beans.DUCKDB_WRITER, writer);
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded
         registry.bind("coverageImport", new CoverageImport(ledger, writer, clock));
-        registry.bind("windowService", window);
+        registry.bind(Beans.WINDOW_SERVICE, window);
         registry.bind("startupRecovery", new StartupRecovery(cfg, windowClock, ledger, backend, window, owner));
         registry.bind("storeEtl", storeEtl);
+        // the keyset chunks of routes/keyset-chunks.camel.yaml, shared by the store ETL and the KLK direct mode
+        registry.bind("keysetChunks", new KeysetChunks(cfg.etl().redeliveries(), cfg.etl().redeliveryDelay(), clock, stop));
         SourcePull sourcePull = new SourcePull(context, clock, stop);
         registry.bind("sourcePull", sourcePull);
         context.addService(new ServiceSupport() {
@@ -147,9 +158,9 @@ public class FluxionConfiguration implements CamelConfiguration {
                 sourcePull.close();
             }
         }, true, true);
-        KlkWiring.bind(context, cfg, windowClock, ledger, writer, window);
+        KlkWiring.bind(context, cfg, windowClock, ledger, settings, writer, window);
         for (StoreConfig s : cfg.stores()) {
-            registry.bind(StoreEtl.dataSourceName(s.id()), DataSource.class,
+            registry.bind(KeysetChunks.dataSourceName(s.id()), DataSource.class,
                     new SourceDataSource(s, cfg.etl().connectTimeout(), cfg.etl().queryTimeout()));
         }
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "store-etl",

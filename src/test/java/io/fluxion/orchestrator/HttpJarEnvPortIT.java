@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxion.orchestrator.testing.HttpApp;
-import io.fluxion.orchestrator.testing.JarRun;
+import io.fluxion.orchestrator.testing.JarProcess;
 import io.fluxion.orchestrator.testing.WindowHours;
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +46,7 @@ class HttpJarEnvPortIT {
         env.put("FLUXION_CONFIG", file.toString());
         env.put("CAMEL_SERVER_PORT", String.valueOf(envPort));
         Path log = work.resolve("service.out");
-        Process service = JarRun.start(work, env, List.of(), List.of(), log);
+        Process service = JarProcess.start(work, log, List.of(), env).process();
         try {
             awaitStatus(service, log, envPort);
             assertThatThrownBy(() -> status(filePort)).as("nothing listens on the file's port").isInstanceOf(IOException.class);

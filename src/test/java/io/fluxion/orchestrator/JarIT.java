@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.demo.DemoStores;
-import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.DuckDbFile;
+import io.fluxion.orchestrator.testing.JarProcess;
+import io.fluxion.orchestrator.testing.JarProcess.Result;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +20,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * here depends on the time of day.
  */
 class JarIT {
-    static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
-
     @TempDir
     Path work;
 
@@ -41,8 +38,8 @@ class JarIT {
     void runWindowOnTheDemoLoadsExactlyTheSourceAndARerunDuplicatesNothing() throws Exception {
         LocalDate d = LocalDate.now(ZoneId.of("America/Caracas")).minusDays(2);
         Result first = run(List.of("run-window", "--date", d.toString()), 180);
-        assertThat(first.exit).as(first.output).isZero();
-        assertThat(first.output).contains("SUCCEEDED").contains("13 total, 13 succeeded, 0 failed");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).contains("SUCCEEDED").contains("13 total, 13 succeeded, 0 failed");
 
         Path data = work.resolve("data");
         DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
@@ -61,7 +58,7 @@ class JarIT {
         assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw WHERE fecha <> ?", d)).isZero();
 
         Result second = run(List.of("run-window", "--date", d.toString()), 180);
-        assertThat(second.exit).as(second.output).isZero();
+        assertThat(second.exit()).as(second.output()).isZero();
         assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).isEqualTo(total);
     }
 
@@ -71,29 +68,18 @@ class JarIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path log = work.resolve("service.out");
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Dcamel.server.port=" + port,
-                "-Dcamel.management.port=" + HttpApp.freePort()));
+        List<String> jvm = new ArrayList<>(List.of("-Dcamel.server.port=" + port));
         // the window far from the real hour: the service's start-up catch-up never runs a window here
         // (at 01:00-06:00 Caracas it did, on the default hours, and created the DuckDB file)
-        cmd.addAll(WindowHours.farFromNowArgs());
-        cmd.addAll(List.of("-jar", JAR.toString()));
-        Process service = new ProcessBuilder(cmd)
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.readString(log).contains("(fluxion) started")) {
-                assertThat(service.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("service start").isLessThan(deadline);
-                Thread.sleep(200);
-            }
+        jvm.addAll(WindowHours.farFromNowArgs());
+        try (JarProcess service = JarProcess.start(work, work.resolve("service.out"), jvm, Map.of())) {
+            service.awaitOutput("(fluxion) started", 120);
             Result r = run(List.of("run-window"), 60);
-            assertThat(r.exit).as(r.output).isEqualTo(3);
-            assertThat(r.output).contains("another Fluxion process").contains("Fluxion service");
+            assertThat(r.exit()).as(r.output()).isEqualTo(3);
+            assertThat(r.output()).contains("another Fluxion process").contains("Fluxion service");
             assertThat(work.resolve("data/fluxion.duckdb")).doesNotExist();
-        } finally {
-            service.destroy();
-            service.waitFor(30, TimeUnit.SECONDS);
+            service.terminate();
+            service.waitFor(30);
         }
     }
 
@@ -116,25 +102,7 @@ class JarIT {
         }
     }
 
-    private record Result(int exit, String output) {
-    }
-
     private Result run(List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m"));
-        cmd.addAll(WindowHours.farFromNowArgs());
-        cmd.addAll(List.of("-jar", JAR.toString()));
-        cmd.addAll(args);
-        Path out = Files.createTempFile(work, "run", ".out");
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("run-window did not end in " + timeoutSeconds + " s: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return JarProcess.run(work, WindowHours.farFromNowArgs(), Map.of(), timeoutSeconds, args.toArray(String[]::new));
     }
 }

@@ -6,7 +6,7 @@ import io.fluxion.orchestrator.config.OwnerOnly;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.EcsTestServer;
-import io.fluxion.orchestrator.testing.JarRun;
+import io.fluxion.orchestrator.testing.JarProcess;
 import io.fluxion.orchestrator.testing.LedgerFile;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
@@ -75,7 +75,7 @@ class ProductionConfigIT {
             jvm.addAll(WindowHours.farFromNowArgs()); // the real hour stays far outside the window
 
             Path work = Files.createDirectories(tmp.resolve("work"));
-            JarRun.Result r = JarRun.run(work, env, jvm, List.of("run-window", "--date", D.toString()), 180);
+            JarProcess.Result r = JarProcess.run(work, jvm, env, 180, "run-window", "--date", D.toString());
 
             assertThat(r.exit()).as(r.output()).isZero();
             assertThat(r.output()).contains("2 total, 2 succeeded, 0 failed")
@@ -149,7 +149,7 @@ class ProductionConfigIT {
             env.put("FLUXION_SOURCE_PASSWORD", SOURCE_PASSWORD);
 
             Path work = Files.createDirectories(tmp.resolve("work"));
-            JarRun.Result r = JarRun.run(work, env, List.of(), List.of("run-window", "--date", D.toString()), 180);
+            JarProcess.Result r = JarProcess.run(work, List.of(), env, 180, "run-window", "--date", D.toString());
 
             assertThat(r.exit()).as(r.output()).isZero();
             assertThat(r.output()).contains("2 total, 2 succeeded, 0 failed").contains("PERIFERICO")

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fluxion.orchestrator.testing.JarProcess;
 import io.fluxion.orchestrator.testing.LedgerFile;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
@@ -16,7 +17,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * KLK backend's URL (https://user:password@host).
  */
 class SecretsInLogsIT {
-    static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar")).toAbsolutePath();
     static final LocalDate D = LocalDate.of(2026, 11, 20);
     static final String SHARED_PASSWORD = "Pw-shared-8841";
     static final String URL_PASSWORD = "Pw-inurl-5531";
@@ -69,26 +68,24 @@ class SecretsInLogsIT {
             Map<String, String> env = Map.of("FLUXION_SOURCE_PASSWORD", SHARED_PASSWORD, "FLUXION_API_TOKEN", TOKEN,
                     "FLUXION_KLK_BACKEND_URL", "https://klk:" + KLK_PASSWORD + "@127.0.0.1:9/");
 
-            List<String> window = new ArrayList<>(props);
-            window.addAll(List.of("-jar", JAR.toString(), "run-window", "--date", D.toString()));
-            Run r = java(window, env, 120, null);
+            JarProcess.Result r = JarProcess.run(work, props, env, 120, "run-window", "--date", D.toString());
             // tienda_03's password is wrong: the window fails for that store alone
-            assertThat(r.exit).as(r.output).isEqualTo(1);
-            assertThat(r.output).contains("3 total, 2 succeeded, 1 failed").contains("tienda_03");
+            assertThat(r.exit()).as(r.output()).isEqualTo(1);
+            assertThat(r.output()).contains("3 total, 2 succeeded, 1 failed").contains("tienda_03");
 
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
             List<String> service = new ArrayList<>(props);
-            int managementPort;
-            try (ServerSocket m = new ServerSocket(0)) {
-                managementPort = m.getLocalPort();
+            service.add("-Dcamel.server.port=" + port);
+            String console;
+            try (JarProcess s = JarProcess.start(work, work.resolve("service.out"), service, env)) {
+                s.awaitOutput("(fluxion) started", 120);
+                s.terminate();
+                assertThat(s.waitFor(120)).as(s.output()).isTrue();
+                console = r.output() + s.output();
             }
-            service.addAll(List.of("-Dcamel.server.port=" + port, "-Dcamel.management.port=" + managementPort,
-                    "-jar", JAR.toString()));
-            Run s = java(service, env, 120, "(fluxion) started");
-            String console = r.output + s.output;
 
             String files = readAll(logs);
             assertThat(files).contains("Configuration:").contains("tienda_03").contains("Window run")
@@ -123,37 +120,5 @@ class SecretsInLogsIT {
             }
         }
         return sb.toString();
-    }
-
-    private record Run(int exit, String output, String outputFile) {
-    }
-
-    /** Runs java with the arguments; with {@code until}, stops the process once its output shows that text. */
-    private Run java(List<String> args, Map<String, String> env, int timeoutSeconds, String until) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(args);
-        Path out = Files.createTempFile(work, "java", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        try {
-            if (until != null) {
-                while (!Files.readString(out).contains(until)) {
-                    assertThat(p.isAlive()).as(Files.readString(out)).isTrue();
-                    assertThat(System.nanoTime()).as("waiting for '" + until + "'").isLessThan(deadline);
-                    Thread.sleep(200);
-                }
-                p.destroy();
-            }
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                throw new AssertionError("java did not end: " + Files.readString(out));
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), out.toString());
     }
 }

@@ -1,10 +1,10 @@
 package io.fluxion.orchestrator.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
@@ -15,7 +15,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 
 /**
- * Binds the HTTP API's beans over the beans {@link FluxionConfiguration} bound before it, and the values
+ * Binds the HTTP API's beans over the beans {@code FluxionConfiguration} bound before it, and the values
  * routes/http-api.camel.yaml reads ({@code fluxion.derived.api-*}): CORS on only when {@code fluxion.api.cors-origin}
  * names a site.
  */
@@ -27,7 +27,7 @@ public class ApiConfiguration implements CamelConfiguration {
         Ledger ledger = r.lookupByNameAndType("ledger", Ledger.class);
         WindowService window = r.lookupByNameAndType("windowService", WindowService.class);
         WindowClock windowClock = r.lookupByNameAndType("windowClock", WindowClock.class);
-        Clock clock = r.lookupByNameAndType(FluxionConfiguration.CLOCK, Clock.class);
+        Clock clock = r.lookupByNameAndType(Beans.CLOCK, Clock.class);
         if (cfg == null || ledger == null || window == null || windowClock == null || clock == null) {
             throw new IllegalStateException("ApiConfiguration must run after FluxionConfiguration");
         }

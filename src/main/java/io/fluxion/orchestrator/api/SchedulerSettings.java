@@ -1,9 +1,10 @@
 package io.fluxion.orchestrator.api;
 
+import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.WindowClock;
-import io.fluxion.orchestrator.window.WindowService;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -24,36 +25,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler settings an operator changes through {@code PUT /api/etl/scheduler/config}: the
- * time the nightly run fires, attempts per store and the interval between them. They live in the
- * ledger (so they survive a restart: {@code FluxionConfiguration} applies the saved start time to
- * the cron at start), fall back to the configuration, and moving the start reschedules the Quartz
- * trigger of route {@code nightly-window} at once.
+ * time the nightly run fires, attempts per store and the interval between them. They are read and saved by
+ * {@link SavedSettings} (the ledger's setting over the configuration, the rule the window uses too; the saved
+ * start time is applied to the cron at start), and moving the start reschedules the Quartz trigger of route
+ * {@code nightly-window} at once.
  */
 public class SchedulerSettings {
     /** Ledger setting: the window start "HH:mm" (the time the nightly run fires). */
-    public static final String WINDOW_START = "window.start";
+    public static final String WINDOW_START = SavedSettings.WINDOW_START;
     public static final String WINDOW_ROUTE = "nightly-window";
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerSettings.class);
 
     private final FluxionConfig config;
-    private final Ledger ledger;
+    private final SavedSettings saved;
     private final Clock clock;
     private final CamelContext context;
 
     public SchedulerSettings(FluxionConfig config, Ledger ledger, Clock clock, CamelContext context) {
         this.config = config;
-        this.ledger = ledger;
+        this.saved = SavedSettings.of(config, ledger, clock);
         this.clock = clock;
         this.context = context;
     }
 
     /** The window start: the saved setting over {@code fluxion.window.start}. */
     public LocalTime windowStart() {
-        return savedStart(ledger).orElse(config.window().start());
+        return saved.windowStart();
     }
 
+    /** The start saved in this ledger, if any ({@link SavedSettings#savedWindowStart()}). */
     public static java.util.Optional<LocalTime> savedStart(Ledger ledger) {
-        return ledger.setting(WINDOW_START).map(LocalTime::parse);
+        return SavedSettings.of(null, ledger, null).savedWindowStart();
     }
 
     public LocalTime windowEnd() {
@@ -61,21 +63,20 @@ public class SchedulerSettings {
     }
 
     public int maxAttempts() {
-        return ledger.setting(WindowService.SETTING_MAX_ATTEMPTS).map(Integer::parseInt)
-                .orElse(config.etl().maxAttempts());
+        return saved.maxAttempts();
     }
 
+    /** The retry interval in whole minutes (at least 1: the configuration may say less). */
     public int retryIntervalMinutes() {
-        return ledger.setting(WindowService.SETTING_RETRY_INTERVAL_MINUTES).map(Integer::parseInt)
-                .orElse((int) Math.max(1, config.etl().retryInterval().toMinutes()));
+        return (int) Math.max(1, saved.retryInterval().toMinutes());
     }
 
     public boolean enabled() {
-        return ledger.setting(WindowService.SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+        return saved.windowEnabled();
     }
 
     public void enabled(boolean on) {
-        ledger.setting(WindowService.SETTING_ENABLED, String.valueOf(on), clock.instant());
+        saved.windowEnabled(on);
     }
 
     /** "1:00 AM - 6:00 AM" with the effective start. */
@@ -119,20 +120,19 @@ public class SchedulerSettings {
             throw ApiException.badRequest(c.hour() != null ? "hour" : "minute", "the window start " + start
                     + " must be before the window end " + windowEnd() + " (fluxion.window.end)");
         }
-        java.time.Instant now = clock.instant();
         if (c.maxAttempts() != null) {
-            ledger.setting(WindowService.SETTING_MAX_ATTEMPTS, String.valueOf(c.maxAttempts()), now);
+            saved.maxAttempts(c.maxAttempts());
         }
         if (c.retryIntervalMinutes() != null) {
-            ledger.setting(WindowService.SETTING_RETRY_INTERVAL_MINUTES, String.valueOf(c.retryIntervalMinutes()), now);
+            saved.retryIntervalMinutes(c.retryIntervalMinutes());
         }
         if (c.enabled() != null) {
             enabled(c.enabled());
         }
         if (!start.equals(current)) {
-            ledger.setting(WINDOW_START, start.toString(), now);
+            saved.windowStart(start);
             reschedule(start);
-            WindowClock windowClock = context.getRegistry().lookupByNameAndType("windowClock", WindowClock.class);
+            WindowClock windowClock = context.getRegistry().lookupByNameAndType(Beans.WINDOW_CLOCK, WindowClock.class);
             if (windowClock != null) {
                 windowClock.moveStart(start);
             }

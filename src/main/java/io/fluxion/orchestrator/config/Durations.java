@@ -12,21 +12,22 @@ public final class Durations {
     }
 
     public static Duration parse(String key, String text) {
-        String value = text == null ? "" : text.trim().toLowerCase();
+        String value = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
         Matcher m = SIMPLE.matcher(value);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
         try {
-            return Duration.parse(value.toUpperCase());
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
+            // not a duration, or too long for one (a number past Long.MAX_VALUE, days past Duration's range)
             throw new ConfigException(key, "'" + text + "' is not a duration (use e.g. 500ms, 5s, 3m, 4h or PT3M)");
         }
     }

@@ -25,9 +25,11 @@ import org.quartz.CronExpression;
  * @param duckdbPath   the analytics DuckDB file the backend reads
  * @param ledgerUrl    JDBC URL of the run ledger (H2 file under the data dir by default)
  * @param api          the HTTP API's token and limits
+ * @param ledgerUser   user of a ledger on a server (fluxion.ledger.user); null: the driver's default
+ * @param ledgerPassword its password (fluxion.ledger.password, a secret: never shown); null when not set
  */
 public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
-                            boolean demoEnabled, List<StoreConfig> stores, Api api) {
+                            boolean demoEnabled, List<StoreConfig> stores, Api api, String ledgerUser, String ledgerPassword) {
 
     /** Any key of a store: {@code fluxion.stores.<id>.<setting>}; the store is declared by any of them. */
     private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\..+");
@@ -140,6 +142,9 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         }
         Secrets.userInfoPassword(klk.backendUrl()).ifPresent(out::add);
         Secrets.userInfoPassword(backend.endpoint()).ifPresent(out::add);
+        if (ledgerPassword != null) {
+            out.add(ledgerPassword);
+        }
         return out;
     }
 
@@ -274,8 +279,13 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         } else if (!ledgerUrl.startsWith("jdbc:")) {
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl) + "' is not a JDBC URL");
+        } else if (!ledgerUrl.startsWith("jdbc:h2:") && !ledgerUrl.startsWith("jdbc:postgresql:")) {
+            // the drivers this app ships with; the schema is written for these two
+            throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl)
+                    + "' is neither PostgreSQL (jdbc:postgresql://host:5432/database) nor H2 (jdbc:h2:...)");
         }
-        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), api);
+        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), api,
+                blankToNull(r.str("fluxion.ledger.user", null)), blankToNull(r.str("fluxion.ledger.password", null)));
     }
 
     /** The H2 file of the default ledger ({@code <data-dir>/ledger.mv.db}), null when fluxion.ledger.url names another. */
@@ -287,7 +297,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** Same configuration with another store list (the demo stores are known only once created). */
     public FluxionConfig withStores(List<StoreConfig> newStores) {
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
-                api);
+                api, ledgerUser, ledgerPassword);
     }
 
     @Override

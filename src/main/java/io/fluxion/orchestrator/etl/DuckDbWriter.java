@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.etl;
 
 import io.fluxion.orchestrator.config.OwnerOnly;
+import io.fluxion.orchestrator.config.SqlFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

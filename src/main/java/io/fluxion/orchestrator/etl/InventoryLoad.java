@@ -1,48 +1,36 @@
 package io.fluxion.orchestrator.etl;
 
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
-/** The replace of one KLK store's inventory snapshot in {@code inventario_raw}, in one DuckDB transaction. */
-public class InventoryLoad {
+/**
+ * The replace of one KLK store's inventory snapshot in {@code inventario_raw}, in one DuckDB transaction
+ * ({@link DuckDbLoad}). It also keeps the keyset's key: the last codigo_producto appended.
+ */
+public class InventoryLoad extends DuckDbLoad {
     static final String[] SOURCE_COLUMNS = {"codigo_producto", "descripcion", "cantidad"};
 
-    private final DuckDBConnection conn;
     private final String storeId;
     private final LocalDateTime extractedAt;
-    private final Runnable onClose;
     private long rows;
     private long withoutCode;
     private String lastCode = "";
-    private boolean done;
 
     InventoryLoad(DuckDBConnection conn, String storeId, LocalDateTime extractedAt, Runnable onClose) {
-        this.conn = conn;
+        super(conn, "the inventory of " + storeId, onClose);
         this.storeId = storeId;
         this.extractedAt = extractedAt;
-        this.onClose = onClose;
-        try {
-            conn.setAutoCommit(false);
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM inventario_raw WHERE ubicacion_id = ?")) {
-                ps.setString(1, storeId);
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            close();
-            throw new LoadException("cannot start the inventory load of " + storeId + ": " + e.getMessage(), e);
-        }
+        begin("DELETE FROM inventario_raw WHERE ubicacion_id = ?", storeId);
     }
 
     /**
      * Appends one chunk of the keyset pass (codes after {@link #lastCode()}, in code order); every row the query
      * returns is appended, a NULL code as NULL. Returns the rows of the chunk.
      */
+    @Override
     public int append(List<Map<String, Object>> chunk) {
         return append(chunk, true);
     }
@@ -60,51 +48,30 @@ public class InventoryLoad {
             return 0;
         }
         String[] keys = Columns.resolve(chunk.get(0), SOURCE_COLUMNS);
-        String last = lastCode;
-        long noCode = 0;
-        try {
-            DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inventario_raw");
-            try {
-                for (Map<String, Object> row : chunk) {
-                    a.beginRow();
-                    a.append(storeId);
-                    Object code = row.get(keys[0]);
-                    if (code == null) {
-                        a.appendNull();
-                    } else {
-                        a.append(code.toString());
-                        if (keyed) {
-                            last = code.toString();
-                        }
-                    }
-                    if (code == null || code.toString().isBlank()) {
-                        noCode++;
-                    }
-                    Object desc = row.get(keys[1]);
-                    if (desc == null) {
-                        a.appendNull();
-                    } else {
-                        a.append(desc.toString());
-                    }
-                    BigDecimal qty = SalesLoad.decimal(row.get(keys[2]), 3);
-                    if (qty == null) {
-                        a.appendNull();
-                    } else {
-                        a.append(qty);
-                    }
-                    a.append(extractedAt);
-                    a.endRow();
+        String[] last = {lastCode};
+        long[] noCode = {0};
+        appendRows("inventario_raw", a -> {
+            for (Map<String, Object> row : chunk) {
+                a.beginRow();
+                a.append(storeId);
+                Object code = row.get(keys[0]);
+                appendText(a, code);
+                if (code != null && keyed) {
+                    last[0] = code.toString();
                 }
-                a.flush();
-            } finally {
-                a.close();
+                if (code == null || code.toString().isBlank()) {
+                    noCode[0]++;
+                }
+                appendText(a, row.get(keys[1]));
+                BigDecimal qty = decimal(row.get(keys[2]), 3);
+                appendDecimal(a, qty);
+                a.append(extractedAt);
+                a.endRow();
             }
-        } catch (SQLException | RuntimeException e) {
-            throw new LoadException("DuckDB append failed for the inventory of " + storeId + ": " + e.getMessage(), e);
-        }
+        });
         rows += chunk.size();
-        withoutCode += noCode;
-        lastCode = last;
+        withoutCode += noCode[0];
+        lastCode = last[0];
         return chunk.size();
     }
 
@@ -113,33 +80,7 @@ public class InventoryLoad {
         return lastCode;
     }
 
-    public void commit() {
-        try {
-            conn.commit();
-            done = true;
-        } catch (SQLException e) {
-            throw new LoadException("DuckDB commit failed for the inventory of " + storeId + ": " + e.getMessage(), e);
-        } finally {
-            close();
-        }
-    }
-
-    public void rollback() {
-        if (done) {
-            return;
-        }
-        try {
-            if (!conn.isClosed()) {
-                conn.rollback();
-            }
-        } catch (SQLException e) {
-            // closing discards the transaction
-        } finally {
-            done = true;
-            close();
-        }
-    }
-
+    @Override
     public long rows() {
         return rows;
     }
@@ -147,14 +88,5 @@ public class InventoryLoad {
     /** Rows loaded whose codigo_producto is NULL or blank. */
     public long withoutCode() {
         return withoutCode;
-    }
-
-    private void close() {
-        try {
-            conn.close();
-        } catch (SQLException e) {
-            // nothing more to do
-        }
-        onClose.run();
     }
 }

@@ -32,6 +32,8 @@ public class SourcePull {
     public static final String LIMIT = "fluxionChunkLimit";
     /** Exchange property: the camel-jdbc endpoint URI of the chunk query. */
     public static final String ENDPOINT = "fluxionChunkEndpoint";
+    /** Exchange property: the registry name of the store's DataSource (the endpoint's, named in the logs). */
+    public static final String DATA_SOURCE = "fluxionDataSource";
     private static final long POLL_MILLIS = 50;
 
     private final CamelContext context;
@@ -63,14 +65,14 @@ public class SourcePull {
         String limit = ex.getProperty(LIMIT, "the chunk reached its deadline", String.class);
         Object after = ex.getIn().getHeader("ultimo_id") != null ? ex.getIn().getHeader("ultimo_id")
                 : ex.getIn().getHeader("ultimo_codigo");
-        String label = ex.getProperty(StoreEtl.DATA_SOURCE, String.class) + " after " + after;
+        String label = ex.getProperty(DATA_SOURCE, String.class) + " after " + after;
         SourceChunk chunk = new SourceChunk(label, deadline, clock);
         // a fresh exchange (not ex.copy(), which shares the route's unit-of-work state): body = the query,
         // headers = its parameters, the store's data source; a chunk given up can never touch ex again
         Exchange copy = new DefaultExchange(context);
         copy.getIn().setBody(ex.getIn().getBody());
         copy.getIn().setHeaders(new java.util.HashMap<>(ex.getIn().getHeaders()));
-        copy.setProperty(StoreEtl.DATA_SOURCE, ex.getProperty(StoreEtl.DATA_SOURCE));
+        copy.setProperty(DATA_SOURCE, ex.getProperty(DATA_SOURCE));
         Future<Exchange> f = pool.submit(() -> {
             chunk.bind();
             try {

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.etl;
 
+import io.fluxion.orchestrator.lifecycle.StopRequestedException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -14,6 +15,7 @@ import java.util.Set;
 /**
  * Which source errors are worth a redelivery: connections refused, dropped or timed out, and query
  * timeouts. SQL mistakes, bad data and DuckDB errors are not: retrying them changes nothing.
+ * Also how a failed load names its failure ({@link #reason}).
  */
 public final class TransientErrors {
     /** H2 error codes for a broken or refused connection (used by the demo and test stores). */
@@ -23,9 +25,11 @@ public final class TransientErrors {
     }
 
     public static boolean isTransient(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        // each cause once: a chain may loop (a.initCause(b), b.initCause(a))
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof LoadException || c instanceof StoreTimeoutException
-                    || c instanceof io.fluxion.orchestrator.lifecycle.StopRequestedException) {
+                    || c instanceof StopRequestedException) {
                 return false;
             }
             if (c instanceof SQLTransientException || c instanceof SQLRecoverableException
@@ -49,5 +53,28 @@ public final class TransientErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * The reason of a load that failed after its redeliveries, by kind: "timeout: ...", "stopped: ...",
+     * "DuckDB: ...", "source unreachable after 3 redeliveries: ..." (a transient error that outlived them) or
+     * "source error: ..."; the cause's message is added when the message does not hold it. Not yet scrubbed of
+     * secrets (the caller knows them).
+     */
+    public static String reason(Throwable e, int redeliveries) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String kind = e instanceof StoreTimeoutException ? "timeout"
+                : e instanceof StopRequestedException ? "stopped"
+                : e instanceof LoadException ? "DuckDB"
+                : isTransient(e) ? "source unreachable after " + redeliveries + " redeliveries"
+                : "source error";
+        String msg = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && (msg == null || !msg.contains(cause.getMessage()))) {
+            msg = msg + " (" + cause.getMessage() + ")";
+        }
+        return kind + ": " + msg;
     }
 }

@@ -2,7 +2,7 @@ package io.fluxion.orchestrator.klk;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.io.IOException;
 import java.time.LocalDate;
 import org.apache.camel.Exchange;

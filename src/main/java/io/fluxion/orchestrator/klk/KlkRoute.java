@@ -1,6 +1,5 @@
 package io.fluxion.orchestrator.klk;
 
-import io.fluxion.orchestrator.api.ScheduledRoute;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
@@ -9,7 +8,9 @@ import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.WriterBusyException;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.ScheduledRoute;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
 import java.text.ParseException;
@@ -54,6 +55,7 @@ public class KlkRoute implements ScheduledRoute {
     private final FluxionConfig config;
     private final WindowClock clock;
     private final Ledger ledger;
+    private final SavedSettings settings;
     private final DuckDbWriter writer;
     private final WindowService window;
     private final String cron;
@@ -61,8 +63,8 @@ public class KlkRoute implements ScheduledRoute {
     /** Told the outcome of every trigger that was recorded (monitoring: metrics and alerts); never fails a run. */
     private volatile java.util.function.Consumer<Map<String, Object>> listener = m -> { };
 
-    public KlkRoute(String name, FluxionConfig config, WindowClock clock, Ledger ledger, DuckDbWriter writer,
-                    WindowService window) {
+    public KlkRoute(String name, FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
+                    DuckDbWriter writer, WindowService window) {
         if (!INVENTORY.equals(name) && !SALES.equals(name)) {
             throw new IllegalArgumentException("unknown KLK route " + name);
         }
@@ -70,6 +72,7 @@ public class KlkRoute implements ScheduledRoute {
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
+        this.settings = settings;
         this.writer = writer;
         this.window = window;
         this.cron = INVENTORY.equals(name) ? config.klk().inventoryCron() : config.klk().salesCron();
@@ -80,20 +83,16 @@ public class KlkRoute implements ScheduledRoute {
         return name;
     }
 
-    /** Ledger setting {@code <name>.enabled} (changed through the API) over {@code fluxion.klk.enabled}. */
+    /** Ledger setting {@code <name>.enabled} (changed through the API) over {@code fluxion.klk.enabled} ({@link SavedSettings}). */
     @Override
     public boolean isEnabled() {
-        return ledger.setting(settingName()).map(Boolean::parseBoolean).orElse(config.klk().enabled());
+        return settings.klkEnabled(name);
     }
 
     @Override
     public void setEnabled(boolean enabled) {
-        ledger.setting(settingName(), String.valueOf(enabled), clock.now());
+        settings.klkEnabled(name, enabled);
         LOG.info("KLK route {} {}", name, enabled ? "enabled" : "disabled");
-    }
-
-    private String settingName() {
-        return name + ".enabled";
     }
 
     /** Where to send a manual trigger (no scheduledFireTime header): {@code direct:klk-inventory} or {@code direct:klk-sales}. */

@@ -4,7 +4,8 @@ import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
@@ -16,8 +17,8 @@ public final class KlkWiring {
     private KlkWiring() {
     }
 
-    public static void bind(CamelContext context, FluxionConfig cfg, WindowClock clock, Ledger ledger, DuckDbWriter writer,
-                            WindowService window) {
+    public static void bind(CamelContext context, FluxionConfig cfg, WindowClock clock, Ledger ledger,
+                            SavedSettings settings, DuckDbWriter writer, WindowService window) {
         PropertiesComponent pc = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
         int abandoned = ledger.abandonKlkRuns("the process stopped during the run", clock.now());
@@ -25,8 +26,8 @@ public final class KlkWiring {
             org.slf4j.LoggerFactory.getLogger(KlkWiring.class).warn("{} KLK run(s) were running when the process stopped:"
                     + " marked FAILED (each load was one DuckDB transaction, so nothing half-loaded remains)", abandoned);
         }
-        registry.bind("klkInventory", new KlkRoute(KlkRoute.INVENTORY, cfg, clock, ledger, writer, window));
-        registry.bind("klkSales", new KlkRoute(KlkRoute.SALES, cfg, clock, ledger, writer, window));
+        registry.bind("klkInventory", new KlkRoute(KlkRoute.INVENTORY, cfg, clock, ledger, settings, writer, window));
+        registry.bind("klkSales", new KlkRoute(KlkRoute.SALES, cfg, clock, ledger, settings, writer, window));
         String inventoryQuery = pc.resolveProperty("fluxion.klk.inventory-query").orElse("classpath:sql/inventario.sql");
         registry.bind("klkEtl", new KlkEtl(cfg, ledger, clock.clock(), inventoryQuery));
         registry.bind("klkHttp", new KlkHttp(cfg, clock));

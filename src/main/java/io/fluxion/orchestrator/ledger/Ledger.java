@@ -1,7 +1,7 @@
 package io.fluxion.orchestrator.ledger;
 
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.config.Texts;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -9,7 +9,6 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -20,21 +19,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run ledger: runs, steps, store attempts, coverage per (store, date), completed business
  * dates and settings. Every write is its own short transaction, so the ledger is consistent
- * whenever the process dies. Plain JDBC on portable SQL (H2 by default, PostgreSQL later).
+ * whenever the process dies. Plain JDBC on portable SQL, the same on the embedded H2 file (default) and on
+ * PostgreSQL ({@link LedgerDataSource}); the schema is Flyway's versioned migrations ({@link #migrate()}).
  * Every free text is clipped to its column ({@link Texts#LEDGER_TEXT}); business dates are written as
  * ranges ({@link Texts#dateRanges}) in a column without a limit, so no input can make a write fail.
  */
 public class Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+
     /**
      * How long a setting read from the ledger is reused. {@code GET /maintenance-status} reads the window
      * start several times per request: without this every request paid 3-4 ledger round trips (each an
      * H2 store commit on the pooled connection's rollback) and the endpoint served ~200 requests/s.
      * Writes through {@link #setting(String, String, Instant)} update the cache at once, so this process
-     * always sees its own changes; another process sharing the ledger is seen within this time.
+     * always sees its own changes. Two instances sharing a PostgreSQL ledger (SPEC 2.8): a setting one of them
+     * saves is read by the other within this time (each read after it expires goes to the ledger); a value that
+     * must act at once on the other instance (the window start, which moves a Quartz trigger) needs that instance
+     * to re-read it, see docs/ARCHITECTURE.md.
      */
     static final long SETTING_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
@@ -70,14 +81,52 @@ public class Ledger {
         return o == null ? null : o.dataDir();
     }
 
-    /** Creates the tables when missing. */
-    public void migrate() {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String sql : SqlFiles.statements(SqlFiles.read("classpath:sql/ledger-schema.sql"))) {
-                st.execute(sql);
+    /** Where the ledger's versioned migrations are ({@code V<n>__what.sql}, plain SQL for H2 and PostgreSQL). */
+    public static final String MIGRATIONS = "classpath:db/ledger";
+    /** The table in which Flyway records the migrations applied to this ledger. */
+    public static final String HISTORY_TABLE = "ledger_schema_history";
+
+    /**
+     * Creates the tables of a new ledger, or brings an existing one to this version (Flyway's versioned migrations
+     * in {@link #MIGRATIONS}). A ledger created before the migrations (no history table) is baselined at version 0,
+     * then migration 1 (the idempotent script of those versions) upgrades it in place. Migrations newer than this
+     * version (a newer instance migrated a shared ledger) are left alone. On PostgreSQL, two processes that start
+     * together migrate one after the other (Flyway's advisory lock). Returns the migrations applied now.
+     */
+    public int migrate() {
+        try {
+            Flyway flyway = Flyway.configure(Ledger.class.getClassLoader())
+                    .dataSource(ds)
+                    .locations(MIGRATIONS)
+                    .table(HISTORY_TABLE)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .baselineDescription("ledger created before versioned migrations")
+                    .load();
+            if (isH2()) {
+                // H2 cannot roll DDL back: a migration that failed half-way (disk full, killed) stays recorded as
+                // failed and Flyway would refuse every later start; its statements are written to run again
+                // (IF [NOT] EXISTS, see V1), so the failed record goes and the migration runs again
+                List<String> failed = java.util.Arrays.stream(flyway.info().all())
+                        .filter(i -> i.getState() == MigrationState.FAILED)
+                        .map(i -> i.getVersion() + " (" + i.getDescription() + ")").toList();
+                if (!failed.isEmpty()) {
+                    LOG.warn("Ledger: migration {} failed half-way at an earlier start; it runs again", failed);
+                    flyway.repair();
+                }
             }
+            MigrateResult r = flyway.migrate();
+            return r.migrationsExecuted;
+        } catch (FlywayException e) {
+            throw new LedgerException("cannot create or upgrade the ledger tables: " + message(e), e);
+        }
+    }
+
+    private boolean isH2() {
+        try (Connection c = ds.getConnection()) {
+            return "H2".equals(c.getMetaData().getDatabaseProductName());
         } catch (SQLException e) {
-            throw new LedgerException("cannot create the ledger tables: " + message(e), e);
+            throw new LedgerException("cannot open the ledger: " + message(e), e);
         }
     }
 
@@ -480,12 +529,18 @@ public class Ledger {
         }
     }
 
+    /**
+     * Saves a setting. Safe when two processes share the ledger and write the same setting at once (the last write
+     * wins): the row is inserted when missing (a concurrent insert makes this one do nothing, never fail), then
+     * updated.
+     */
     public void setting(String name, String value, Instant now) {
         synchronized (settingsLock) {
             settings.remove(name);
             inTransaction(c -> {
-                exec(c, "DELETE FROM setting WHERE name = ?", name);
-                exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?)", name, value, ts(now));
+                exec(c, "INSERT INTO setting (name, setting_value, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        name, value, ts(now));
+                exec(c, "UPDATE setting SET setting_value = ?, updated_at = ? WHERE name = ?", value, ts(now), name);
             });
             settings.put(name, new CachedSetting(Optional.ofNullable(value), System.nanoTime()));
         }
@@ -573,8 +628,17 @@ public class Ledger {
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
+            Object a = args[i];
+            ps.setObject(i + 1, a instanceof String str ? storable(str) : a);
         }
+    }
+
+    /**
+     * A text as both databases store it: PostgreSQL refuses the NUL character in a text column (an HTTP body or a
+     * driver's message may hold one), so it becomes U+FFFD, which H2 and PostgreSQL keep as it is.
+     */
+    public static String storable(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     private static OffsetDateTime ts(Instant i) {
@@ -595,7 +659,7 @@ public class Ledger {
     }
 
     /** A driver's message, bounded: H2 quotes the whole offending value in it (thousands of characters). */
-    private static String message(SQLException e) {
+    private static String message(Exception e) {
         return Texts.clip(String.valueOf(e.getMessage()), 500);
     }
 }

@@ -17,7 +17,7 @@ import java.util.UUID;
  * per start, so a reused pid in a new container is another owner) and the data dir it works on, as
  * {@code <absolute path>#<data dir id>}: the id is a random one written once in {@code <data-dir>/data-dir.id}, so
  * two volumes mounted at the same path on two hosts are two data dirs, and one volume shared by two hosts is one.
- * The start-up check closes an open run only when its owner is gone; see {@code sql/ledger-schema.sql}.
+ * The start-up check closes an open run only when its owner is gone; see {@code db/ledger/V1__ledger_schema.sql}.
  */
 public record ProcessOwner(String id, String dataDir) {
     static final String ID_FILE = "data-dir.id";

@@ -1,12 +1,13 @@
 package io.fluxion.orchestrator.monitoring;
 
+import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.klk.KlkRoute;
 import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.window.WindowClock;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.window.WindowService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,10 +36,6 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * window and KLK routes call.
  */
 public class MonitoringConfiguration implements CamelConfiguration {
-    /** Registry name of the ledger's DataSource, bound by FluxionConfiguration. */
-    public static final String LEDGER_DATA_SOURCE = "ledgerDataSource";
-    /** Registry name of the application's {@link Clock} (FluxionConfiguration.CLOCK). */
-    static final String CLOCK = "fluxionClock";
     private static final Logger LOG = LoggerFactory.getLogger(MonitoringConfiguration.class);
 
     @Override
@@ -52,12 +49,12 @@ public class MonitoringConfiguration implements CamelConfiguration {
             ManagementSecurity.apply(server, props);
         }
 
-        FluxionConfig cfg = registry.lookupByNameAndType("fluxionConfig", FluxionConfig.class);
-        WindowClock windowClock = registry.lookupByNameAndType("windowClock", WindowClock.class);
-        Ledger ledger = registry.lookupByNameAndType("ledger", Ledger.class);
-        WindowService window = registry.lookupByNameAndType("windowService", WindowService.class);
-        DataSource ledgerDs = registry.lookupByNameAndType(LEDGER_DATA_SOURCE, DataSource.class);
-        Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+        FluxionConfig cfg = registry.lookupByNameAndType(Beans.CONFIG, FluxionConfig.class);
+        WindowClock windowClock = registry.lookupByNameAndType(Beans.WINDOW_CLOCK, WindowClock.class);
+        Ledger ledger = registry.lookupByNameAndType(Beans.LEDGER, Ledger.class);
+        WindowService window = registry.lookupByNameAndType(Beans.WINDOW_SERVICE, WindowService.class);
+        DataSource ledgerDs = registry.lookupByNameAndType(Beans.LEDGER_DATA_SOURCE, DataSource.class);
+        Clock clock = registry.lookupByNameAndType(Beans.CLOCK, Clock.class);
         if (cfg == null || windowClock == null || ledger == null || window == null || ledgerDs == null || clock == null) {
             throw new IllegalStateException("monitoring needs the beans of FluxionConfiguration (configured first)");
         }

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.monitoring;
 
+import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.LedgerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,10 +39,10 @@ public class MonitoringLedger {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO alert_event (kind, severity, dedupe_key, alert_text, run_id, webhook_status, webhook_attempts,"
                         + " created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)", new String[] {"id"})) {
-            ps.setString(1, kind);
-            ps.setString(2, severity);
-            ps.setString(3, dedupeKey);
-            ps.setString(4, clip(text, TEXT_MAX));
+            ps.setString(1, Ledger.storable(kind));
+            ps.setString(2, Ledger.storable(severity));
+            ps.setString(3, Ledger.storable(dedupeKey));
+            ps.setString(4, Ledger.storable(clip(text, TEXT_MAX)));
             ps.setObject(5, runId);
             ps.setString(6, webhookStatus);
             ps.setObject(7, ts(now));
@@ -51,7 +52,7 @@ public class MonitoringLedger {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new LedgerException("ledger insert failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger insert failed: " + message(e), e);
         }
     }
 
@@ -130,7 +131,7 @@ public class MonitoringLedger {
     private <T> List<T> list(String sql, Mapper<T> mapper, Object... args) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+                ps.setObject(i + 1, args[i] instanceof String str ? Ledger.storable(str) : args[i]);
             }
             List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -140,18 +141,18 @@ public class MonitoringLedger {
             }
             return out;
         } catch (SQLException e) {
-            throw new LedgerException("ledger query failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger query failed: " + message(e), e);
         }
     }
 
     private void update(String sql, Object... args) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+                ps.setObject(i + 1, args[i] instanceof String str ? Ledger.storable(str) : args[i]);
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new LedgerException("ledger update failed: " + e.getMessage(), e);
+            throw new LedgerException("ledger update failed: " + message(e), e);
         }
     }
 
@@ -164,7 +165,13 @@ public class MonitoringLedger {
         return o == null ? null : o.toInstant();
     }
 
+    /** At most {@code max} characters: a longer text keeps its first {@code max - 3} and ends with "...". */
     static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max) + "...";
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    /** A driver's message, bounded: H2 quotes the whole offending value in it. */
+    private static String message(SQLException e) {
+        return clip(String.valueOf(e.getMessage()), 500);
     }
 }

@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public class StartupRecovery {
         Instant now = clock.now();
         Instant tonight = clock.windowStart(clock.today()).toInstant();
         // did tonight's window already run (before this start)? open runs are about to be closed, ignore them
-        boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowService.isPlanned(r.kind())
+        boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowPlan.isPlanned(r.kind())
                 && !"SKIPPED".equals(r.status()) && !"RUNNING".equals(r.status()));
 
         Interrupted interrupted = closeOpenRuns(now);

@@ -12,6 +12,8 @@ import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import io.fluxion.orchestrator.lifecycle.StopRequestedException;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
+import io.fluxion.orchestrator.schedule.SavedSettings;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The steps of the maintenance window, called in order by {@code routes/nightly-window.camel.yaml}:
  * guard, stop the backend, take the DuckDB writer, (the route splits the stores), release DuckDB,
  * start the backend, summary. Each step is recorded in the ledger with its timestamps.
- * Scheduling, parallelism and retries live in the routes, not here.
+ * What a run loads, until when and what it retries is {@link WindowPlan}'s (pure); the operators' settings are
+ * {@link SavedSettings}'; scheduling, parallelism and retries live in the routes, not here.
  */
 public class WindowService {
     public static final String RUN = "fluxionRun";
@@ -45,10 +48,6 @@ public class WindowService {
     /** Header: {@code List<String>} of store ids (default: every window store). */
     public static final String STORES = "FluxionStores";
     public static final String REQUESTED_BY = "FluxionRequestedBy";
-    public static final String SETTING_ENABLED = "window.enabled";
-    /** Ledger settings changed through PUT /api/etl/scheduler/config (over fluxion.etl.max-attempts / retry-interval). */
-    public static final String SETTING_MAX_ATTEMPTS = "etl.max-attempts";
-    public static final String SETTING_RETRY_INTERVAL_MINUTES = "etl.retry-interval-minutes";
     public static final String RETRY_ITEMS = "fluxionRetryItems";
     /** Header: {@code List<WorkItem>} an interrupted run had not loaded yet (start-up recovery resumes them). */
     public static final String RESUME_ITEMS = "FluxionResumeItems";
@@ -60,10 +59,12 @@ public class WindowService {
     private final FluxionConfig config;
     private final WindowClock clock;
     private final Ledger ledger;
+    private final SavedSettings settings;
     private final BackendControl backend;
     private final DuckDbWriter writer;
     private final Sleeper sleeper;
     private final StopSignal stop;
+    private final WindowPlan planner;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
     /** Ends of runs the ledger refused to record; written when the next run opens (at most a few are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<UnrecordedEnd> unrecordedEnds =
@@ -75,15 +76,17 @@ public class WindowService {
     private final CountDownLatch startupDecided = new CountDownLatch(1);
     private volatile RunSummary last;
 
-    public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, BackendControl backend,
-                         DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
+    public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
+                         BackendControl backend, DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
         this.sleeper = sleeper;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
+        this.settings = settings;
         this.backend = backend;
         this.writer = writer;
         this.stop = stop;
+        this.planner = new WindowPlan(config, clock);
     }
 
     /**
@@ -113,20 +116,19 @@ public class WindowService {
         return Optional.ofNullable(last);
     }
 
-    /** Enabled flag of the scheduled window: the ledger's setting (changed through the API) over the configuration. */
+    /** Enabled flag of the scheduled window ({@link SavedSettings}: the ledger's setting over the configuration). */
     public boolean isEnabled() {
-        return ledger.setting(SETTING_ENABLED).map(Boolean::parseBoolean).orElse(config.window().enabled());
+        return settings.windowEnabled();
     }
 
-    /** Attempts per (store, date): the ledger's setting (changed through the API) over the configuration. */
+    /** Attempts per (store, date) ({@link SavedSettings}). */
     public int maxAttempts() {
-        return ledger.setting(SETTING_MAX_ATTEMPTS).map(Integer::parseInt).orElse(config.etl().maxAttempts());
+        return settings.maxAttempts();
     }
 
-    /** Wait before a failed store's next attempt: the ledger's setting over the configuration. */
+    /** Wait before a failed store's next attempt ({@link SavedSettings}). */
     public Duration retryInterval() {
-        return ledger.setting(SETTING_RETRY_INTERVAL_MINUTES).map(m -> Duration.ofMinutes(Long.parseLong(m)))
-                .orElse(config.etl().retryInterval());
+        return settings.retryInterval();
     }
 
     // ---- step 1: guard --------------------------------------------------------------------------
@@ -169,55 +171,17 @@ public class WindowService {
         List<LocalDate> requested = ex.getIn().getHeader(DATES, List.class);
         @SuppressWarnings("unchecked")
         List<String> storeIds = ex.getIn().getHeader(STORES, List.class);
+        @SuppressWarnings("unchecked")
+        List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
+        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
         Instant now = clock.now();
-        boolean planned = isPlanned(kind);
+        WindowPlan.Coverage coverage = coverage();
+        WindowPlan.Run plan = planner.plan(new WindowPlan.Request(kind, requested, storeIds, resume, isEnabled(),
+                due == null ? null : due.toInstant()), coverage, now);
+        List<LocalDate> dates = plan.dates();
+        List<WorkItem> items = plan.items();
 
-        List<StoreConfig> stores = storeIds == null || storeIds.isEmpty() ? config.windowStores()
-                : storeIds.stream().map(this::knownStore).toList();
-        List<LocalDate> dates;
-        List<WorkItem> items;
-        if (planned) {
-            // the window's own plan: recovery dates and yesterday, only the stores not loaded yet;
-            // a recovery run first of all resumes what the interrupted run had not loaded
-            @SuppressWarnings("unchecked")
-            List<WorkItem> resume = ex.getIn().getHeader(RESUME_ITEMS, List.class);
-            Set<WorkItem> all = new java.util.LinkedHashSet<>(resume == null ? List.of() : resume);
-            if (isEnabled()) {
-                all.addAll(pendingItems(plan(), stores));
-            }
-            items = all.stream().sorted(java.util.Comparator.comparing(WorkItem::date)
-                    .thenComparing(w -> storeOrder(w.storeId()))).toList();
-            dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
-        } else {
-            // an operator's explicit order: every requested (store, date) is (re)loaded
-            dates = requested == null || requested.isEmpty() ? List.of(clock.businessDate())
-                    : requested.stream().distinct().sorted().toList();
-            items = new ArrayList<>();
-            for (LocalDate d : dates) {
-                for (StoreConfig st : stores) {
-                    items.add(new WorkItem(st.id(), d));
-                }
-            }
-        }
-
-        String skip = null;
-        if (stop.isRaised()) {
-            skip = "the process is stopping";
-        } else if (planned && !isEnabled() && !"recovery".equals(kind)) {
-            skip = "window disabled";
-        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !clock.inWindowHours(now)) {
-            // a misfire delivered late (a long pause, a clock jump) must never stop the backend in the day
-            skip = kind + " run outside the window hours (" + clock.window().start() + "-" + clock.window().end() + " "
-                    + clock.window().zone().getId() + ", now " + clock.zonedNow().toLocalTime().withNano(0) + ")"
-                    + firedFor(ex) + ": never started outside them";
-        } else if (("scheduled".equals(kind) || "catch-up".equals(kind)) && !now.isBefore(deadline(kind, now))) {
-            skip = kind + " run after the run deadline " + deadline(kind, now) + " (window end minus the backend's"
-                    + " start time)" + firedFor(ex) + ": no store could start before the window ends";
-        } else if (stores.isEmpty()) {
-            skip = "no enabled store to load";
-        } else if (items.isEmpty()) {
-            skip = "business date " + clock.businessDate() + " already completed";
-        }
+        String skip = stop.isRaised() ? "the process is stopping" : plan.refusal();
         WindowRun active = current.get();
         if (skip == null && active != null) {
             skip = "another run holds the DuckDB writer: run #" + active.getId();
@@ -228,7 +192,7 @@ public class WindowService {
             skip = "another writer holds DuckDB: " + holder.get();
         }
         if (skip != null) {
-            skip(ex, kind, by, dates.isEmpty() ? plan() : dates, skip, now);
+            skip(ex, kind, by, dates.isEmpty() ? planner.dates(coverage, now) : dates, skip, now);
             return;
         }
 
@@ -239,7 +203,7 @@ public class WindowService {
         }
         long id = ledger.startRun(kind, by, dates, items.stream().map(WorkItem::storeId).distinct().toList(),
                 backend.mode(), now);
-        WindowRun run = new WindowRun(id, kind, dates, items, progress, now, deadline(kind, now));
+        WindowRun run = new WindowRun(id, kind, dates, items, progress, now, plan.deadline());
         if (!current.compareAndSet(null, run)) {
             ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
             skip(ex, kind, by, dates, "another run started at the same moment", now);
@@ -283,89 +247,30 @@ public class WindowService {
         }
     }
 
-    /** ", scheduled for <time>" when the trigger says when it was due (Quartz's scheduledFireTime). */
-    private String firedFor(Exchange ex) {
-        java.util.Date due = ex.getIn().getHeader("scheduledFireTime", java.util.Date.class);
-        return due == null ? "" : ", scheduled for " + due.toInstant().atZone(clock.window().zone()).toOffsetDateTime();
-    }
-
-    /** Kinds that follow the window's own plan (skip what is loaded) rather than an operator's explicit order. */
-    public static boolean isPlanned(String kind) {
-        return "scheduled".equals(kind) || "catch-up".equals(kind) || "recovery".equals(kind);
-    }
-
-    /**
-     * Business dates the scheduled window loads, oldest first: the dates of the last
-     * {@code fluxion.window.recovery-days} before yesterday that are not completed, then yesterday.
-     */
-    public List<LocalDate> plan() {
-        LocalDate yesterday = clock.businessDate();
-        LocalDate from = yesterday.minusDays(config.window().recoveryDays());
-        Map<LocalDate, String> known = ledger.businessDays(from, yesterday);
-        List<LocalDate> out = new ArrayList<>();
-        for (LocalDate d = from; d.isBefore(yesterday); d = d.plusDays(1)) {
-            if (!"COMPLETED".equals(known.get(d))) {
-                out.add(d);
+    /** What the ledger knows, as the plan needs it. */
+    private WindowPlan.Coverage coverage() {
+        return new WindowPlan.Coverage() {
+            @Override
+            public Map<LocalDate, String> businessDays(LocalDate from, LocalDate to) {
+                return ledger.businessDays(from, to);
             }
-        }
-        if (!"COMPLETED".equals(known.get(yesterday))) {
-            out.add(yesterday);
-        }
-        return out;
-    }
 
-    /** (store, date) pairs of the plan whose store does not have the date LOADED yet. */
-    private List<WorkItem> pendingItems(List<LocalDate> dates, List<StoreConfig> stores) {
-        Set<String> loaded = ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
-                .map(r -> r.storeId() + "|" + r.businessDate()).collect(Collectors.toSet());
-        List<WorkItem> items = new ArrayList<>();
-        for (LocalDate d : dates) {
-            for (StoreConfig st : stores) {
-                WorkItem w = new WorkItem(st.id(), d);
-                if (!loaded.contains(w.key())) {
-                    items.add(w);
-                }
+            @Override
+            public Set<WorkItem> loaded() {
+                return ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
+                        .map(r -> new WorkItem(r.storeId(), r.businessDate())).collect(Collectors.toSet());
             }
-        }
-        return items;
-    }
-
-    /**
-     * No store attempt starts after: the ETL maximum ({@code fluxion.etl.max-duration}) and, for the
-     * window's own runs inside the window, the window end minus the time the backend needs to start.
-     */
-    Instant deadline(String kind, Instant now) {
-        Instant max = now.plus(config.etl().maxDuration());
-        if (!isPlanned(kind) || !clock.inWindowHours(now)) {
-            return max;
-        }
-        Instant windowEnd = clock.windowEnd(clock.zonedNow().toLocalDate()).toInstant()
-                .minus(config.backend().startTimeout());
-        return windowEnd.isBefore(max) ? windowEnd : max;
-    }
-
-    /** Position of a store in the configuration, so work items keep the configured store order. */
-    private int storeOrder(String storeId) {
-        List<StoreConfig> all = config.stores();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).id().equals(storeId)) {
-                return i;
-            }
-        }
-        return Integer.MAX_VALUE;
+        };
     }
 
     /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
     public List<WorkItem> pendingPlan() {
-        return pendingItems(plan(), config.windowStores());
+        return planner.pending(coverage(), clock.now());
     }
 
-    private StoreConfig knownStore(String id) {
-        StoreConfig s = config.store(id);
-        if (s == null || !s.enabled()) {
-            throw new IllegalArgumentException("unknown or disabled store: " + id);
-        }
-        return s;
+    /** No store attempt of a run of this kind opened now starts after this instant ({@link WindowPlan#deadline}). */
+    Instant deadline(String kind, Instant now) {
+        return planner.deadline(kind, now);
     }
 
     private void skip(Exchange ex, String kind, String by, List<LocalDate> dates, String reason, Instant now) {
@@ -428,7 +333,7 @@ public class WindowService {
      * leave the run before its ETL pulls anything.
      */
     private void dropImported(WindowRun run) {
-        if (!isPlanned(run.getKind())) {
+        if (!WindowPlan.isPlanned(run.getKind())) {
             return;
         }
         Instant now = clock.now();
@@ -461,9 +366,7 @@ public class WindowService {
 
     /** Store loads that failed and may be tried again (attempts left). */
     public List<StoreProgress> retryable(WindowRun run) {
-        int max = maxAttempts();
-        return run.progress().stream().filter(p -> p.status() == StoreProgress.Status.FAILED
-                && p.attempts() < max).toList();
+        return WindowPlan.retryable(run.progress(), maxAttempts());
     }
 
     /** Pending retries of the active run (for the status API). */
@@ -480,8 +383,7 @@ public class WindowService {
     public void awaitRetry(Exchange ex) throws InterruptedException {
         WindowRun run = run(ex);
         Duration interval = retryInterval();
-        Instant due = retryable(run).stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo)
-                .orElse(run.deadline());
+        Instant due = WindowPlan.nextRetry(retryable(run), interval).orElse(run.deadline());
         if (due.isAfter(run.deadline())) {
             LOG.warn("Window run #{}: the next retry ({}) would start after the deadline {}; no more attempts",
                     run.getId(), due, run.deadline());
@@ -502,8 +404,7 @@ public class WindowService {
             return;
         }
         Instant now = clock.now();
-        List<WorkItem> items = retryable(run).stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
-                .map(run::item).toList();
+        List<WorkItem> items = WindowPlan.dueRetries(retryable(run), interval, now);
         for (WorkItem w : items) {
             LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
                     maxAttempts());

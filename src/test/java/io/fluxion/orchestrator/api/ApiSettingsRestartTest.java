@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.schedule.WindowClock;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
-import io.fluxion.orchestrator.window.WindowClock;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;

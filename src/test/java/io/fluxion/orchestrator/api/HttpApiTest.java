@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.schedule.ScheduledRoute;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.GateSleeper;
 import io.fluxion.orchestrator.testing.HttpApp;

@@ -1,8 +1,8 @@
 package io.fluxion.orchestrator.bench;
 
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.ledger.Ledger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,6 +73,8 @@ class FluxionConfigTest {
         "fluxion.api.protect-reads|maybe",
         "fluxion.api.cors-origin|granja.example",
         "fluxion.api.cors-origin|https://a.example, https://b.example",
+        "fluxion.ledger.url|postgresql://db:5432/fluxion",
+        "fluxion.ledger.url|jdbc:mysql://db:3306/fluxion",
     })
     void aBadValueStopsTheStartNamingItsKey(String key, String value) {
         Map<String, String> p = new HashMap<>();
@@ -139,6 +142,23 @@ class FluxionConfigTest {
         assertThat(Secrets.scrub("POST failed: Klk-pw-5521", c.secrets())).doesNotContain("Klk-pw-5521");
         // the URL the app uses keeps its credentials
         assertThat(c.klk().backendUrl()).isEqualTo("https://sync:Klk-pw-5521@api.fluxion.internal");
+    }
+
+    @Test
+    void thePostgresLedgersPasswordIsASecretNeverShown() {
+        Map<String, String> p = new HashMap<>();
+        p.put("fluxion.ledger.url", "jdbc:postgresql://db.internal:5432/fluxion?sslmode=require");
+        p.put("fluxion.ledger.user", "fluxion");
+        p.put("fluxion.ledger.password", "Ledger-pw-7731");
+        FluxionConfig c = load(p);
+        assertThat(c.ledgerUser()).isEqualTo("fluxion");
+        assertThat(c.ledgerPassword()).isEqualTo("Ledger-pw-7731");
+        assertThat(c.defaultLedgerFile()).isNull();
+        assertThat(c.toString()).contains("ledger=jdbc:postgresql://db.internal:5432/fluxion?sslmode=require")
+                .doesNotContain("Ledger-pw-7731");
+        // scrubbed from health details and alert texts
+        assertThat(c.secrets()).contains("Ledger-pw-7731");
+        assertThat(c.withStores(List.of()).secrets()).contains("Ledger-pw-7731");
     }
 
     @Test

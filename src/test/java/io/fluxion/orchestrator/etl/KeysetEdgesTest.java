@@ -3,6 +3,7 @@ package io.fluxion.orchestrator.etl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.schedule.SavedSettings;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.EcsTestServer;
@@ -430,7 +431,7 @@ class MonitoringHttpTest {
     @Order(9)
     void aRunLongerThanTheMaximumAndABackendNotBackByTheWindowEndAreAlertedWhileItRuns() throws Exception {
         webhook.clear();
-        app.ledger().setting(WindowService.SETTING_MAX_ATTEMPTS, "2", clock.instant());
+        app.ledger().setting(SavedSettings.MAX_ATTEMPTS, "2", clock.instant());
         sleeper.close();
         storeProxy.refuse(true);
         CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(MonitoringHttpTest::window);
@@ -456,7 +457,7 @@ class MonitoringHttpTest {
         // 20 h later its ETL maximum (4 h) had passed: no retry, the store failed, the backend was started
         assertThat(s.status()).as(s.toText()).isEqualTo("FAILED");
         assertThat(app.ledger().run(s.runId()).orElseThrow().backendState()).isEqualTo("STARTED");
-        app.ledger().setting(WindowService.SETTING_MAX_ATTEMPTS, "1", clock.instant());
+        app.ledger().setting(SavedSettings.MAX_ATTEMPTS, "1", clock.instant());
         HttpApp.sleep(300);
         assertThat(webhook.requests()).as("raised once per run, not again at its end")
                 .filteredOn(x -> x.body().contains("max-duration")).hasSize(1);

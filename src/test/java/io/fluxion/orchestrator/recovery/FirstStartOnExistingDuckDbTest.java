@@ -3,8 +3,8 @@ package io.fluxion.orchestrator.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.etl.CoverageImport;
-import io.fluxion.orchestrator.etl.SqlFiles;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;

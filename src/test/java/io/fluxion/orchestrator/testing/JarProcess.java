@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The packaged jar in a JVM of its own (as {@code KillRecoveryIT} drives it): started with -D properties and
- * environment variables, its console in a file, stopped with SIGTERM ({@link Process#destroy()}) or SIGKILL.
+ * The packaged jar in a JVM of its own, the one way the tests start it: {@code java -Xmx256m <jvm args> -jar
+ * fluxion-orchestrator.jar <args>} in a working directory of the test's, its console (stdout and stderr) in a file.
+ * The configuration is the test's: the machine's FLUXION_*, CAMEL_* and AWS_* variables are left out, and the
+ * management server listens on a free port (never the fixed 9876) unless the test chose one. Stopped with SIGTERM
+ * ({@link #terminate()}, as ECS stops a task) or SIGKILL ({@link #kill()}); {@link #close()} kills what still runs.
  */
-public final class JarProcess {
+public final class JarProcess implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("fluxion.jar", "target/fluxion-orchestrator.jar"))
             .toAbsolutePath();
+
+    /** How a run ended: exit code and everything it printed (stdout and stderr). */
+    public record Result(int exit, String output) {
+    }
 
     private final Process process;
     private final Path out;
@@ -29,18 +37,50 @@ public final class JarProcess {
         this.out = out;
     }
 
-    /** {@code java -D... -jar fluxion-orchestrator.jar args} in {@code work}, console to {@code out}. */
-    public static JarProcess start(Path work, Path out, Map<String, String> props, Map<String, String> env,
-                                   String... args) throws Exception {
+    /** Starts the jar with these JVM arguments (e.g. {@code -Dkey=value}) and environment variables. */
+    public static JarProcess start(Path work, Path out, List<String> jvmArgs, Map<String, String> env, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m"));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile());
-        pb.environment().putAll(env);
+        Map<String, String> e = pb.environment();
+        // the test decides the configuration: none of the machine's FLUXION_*, CAMEL_* or AWS_* variables
+        e.keySet().removeIf(k -> k.startsWith("FLUXION_") || k.startsWith("CAMEL_") || k.startsWith("AWS_"));
+        e.putAll(env);
+        // the management server on a free port (never the fixed 9876 in a test), unless the test chose one
+        if (!e.containsKey("CAMEL_MANAGEMENT_PORT") && jvmArgs.stream().noneMatch(a -> a.startsWith("-Dcamel.management.port="))) {
+            e.put("CAMEL_MANAGEMENT_PORT", String.valueOf(HttpApp.freePort()));
+        }
         return new JarProcess(pb.start(), out);
+    }
+
+    /** Starts the jar with these -D properties and environment variables. */
+    public static JarProcess start(Path work, Path out, Map<String, String> props, Map<String, String> env,
+                                   String... args) throws IOException {
+        return start(work, out, properties(props), env, args);
+    }
+
+    /** Runs the jar to its end (at most {@code timeoutSeconds}, then it is killed and the test fails). */
+    public static Result run(Path work, List<String> jvmArgs, Map<String, String> env, int timeoutSeconds,
+                             String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(work, "jar", ".out");
+        JarProcess p = start(work, out, jvmArgs, env, args);
+        if (!p.waitFor(timeoutSeconds)) {
+            p.close();
+            throw new AssertionError("the jar did not end in " + timeoutSeconds + " s: " + p.output());
+        }
+        return new Result(p.process.exitValue(), p.output());
+    }
+
+    /** The -D arguments of these properties. */
+    public static List<String> properties(Map<String, String> props) {
+        List<String> out = new ArrayList<>();
+        props.forEach((k, v) -> out.add("-D" + k + "=" + v));
+        return out;
     }
 
     /**
@@ -69,10 +109,15 @@ public final class JarProcess {
         return process;
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the process printed so far. */
     public String output() {
         try {
             return Files.readString(out, StandardCharsets.UTF_8);
-        } catch (Exception e) {
+        } catch (IOException e) {
             return "";
         }
     }
@@ -87,6 +132,11 @@ public final class JarProcess {
         }
     }
 
+    /** Waits until the console shows this text. */
+    public void awaitOutput(String text, int seconds) throws InterruptedException {
+        await("'" + text + "' in the console", seconds, () -> output().contains(text));
+    }
+
     /** SIGTERM, as ECS stops a task. */
     public void terminate() {
         process.destroy();
@@ -99,5 +149,15 @@ public final class JarProcess {
 
     public boolean waitFor(int seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Kills the process if it still runs. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
     }
 }

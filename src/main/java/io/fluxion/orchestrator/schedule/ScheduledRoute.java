@@ -1,4 +1,4 @@
-package io.fluxion.orchestrator.api;
+package io.fluxion.orchestrator.schedule;
 
 import java.util.Map;
 

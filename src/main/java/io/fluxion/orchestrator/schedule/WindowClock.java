@@ -1,4 +1,4 @@
-package io.fluxion.orchestrator.window;
+package io.fluxion.orchestrator.schedule;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.fluxion.orchestrator.etl;
+package io.fluxion.orchestrator.config;
 
 import java.io.IOException;
 import java.io.InputStream;
