@@ -270,7 +270,8 @@ class StagedStrategyTest {
         // the analytics file was never opened: nothing merged, nothing half merged
         assertThat(data.resolve("fluxion.duckdb")).doesNotExist();
         assertThat(data.resolve("staging")).isEmptyDirectory();
-        assertThat(LedgerFile.read(data, l -> l.storeDays())).isEmpty();
+        List<io.fluxion.orchestrator.ledger.StoreDayRecord> days = LedgerFile.read(data, l -> l.storeDays());
+        assertThat(days).isEmpty();
     }
 
     /**
