@@ -143,13 +143,19 @@ class StagedKillRecoveryIT {
         assertThat(killed.status()).isEqualTo("FAILED");
         assertThat(killed.reason()).startsWith("interrupted: the process stopped during the run");
         List<AttemptRecord> attempts = LedgerFile.read(data, l -> l.attempts(killed.id()));
-        assertThat(attempts).noneMatch(a -> a.status().equals("RUNNING") || a.status().equals("STAGED"))
-                .noneMatch(a -> a.status().equals("SUCCEEDED"));
-        if (point == KillPoint.DURING_MERGE) {
-            List<StepRecord> steps = LedgerFile.read(data, l -> l.steps(killed.id()));
-            assertThat(steps).anyMatch(s -> s.step().equals("merge"));
-            assertThat(attempts).anyMatch(a -> a.stagedAt() != null && a.error().startsWith("interrupted: staged but"
-                    + " not merged"));
+        assertThat(attempts).noneMatch(a -> a.status().equals("RUNNING") || a.status().equals("STAGED"));
+        if (point == KillPoint.DURING_STAGING) {
+            assertThat(attempts).noneMatch(a -> a.status().equals("SUCCEEDED"));
+        } else {
+            StepRecord merge = LedgerFile.read(data, l -> l.steps(killed.id())).stream()
+                    .filter(s -> s.step().equals("merge")).findFirst().orElseThrow();
+            System.out.println("kill during the merge: merge step " + merge.status() + ", attempts " + attempts);
+            if (merge.endedAt() == null) {
+                // killed inside the merge (the usual case): nothing of it reached the ledger, every staged pair was
+                // given up and merged again by the recovery run
+                assertThat(attempts).allMatch(a -> a.stagedAt() != null && a.status().equals("FAILED")
+                        && a.error().startsWith("interrupted: staged but not merged"));
+            }
         }
         RunRecord finisher = runs.stream().filter(r -> r.kind().equals(point == KillPoint.DURING_STAGING ? "catch-up"
                 : "recovery")).findFirst().orElseThrow();

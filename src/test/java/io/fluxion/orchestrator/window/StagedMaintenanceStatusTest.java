@@ -58,7 +58,7 @@ class StagedMaintenanceStatusTest {
             try (HttpApp app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock,
                     "ecsClient", ecs.client(false)))) {
                 HttpApp.Resp r = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": null, \"fecha_inicio\": \""
-                        + D + "\", \"fecha_fin\": \"" + D + "\"}", TOKEN);
+                        + D + "\", \"fecha_fin\": \"" + D + "\", \"confirm\": true}", TOKEN);
                 assertThat(r.status()).as(r.text()).isEqualTo(202);
                 long id = r.json().get("run_id").asLong();
 
@@ -67,7 +67,8 @@ class StagedMaintenanceStatusTest {
                 long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 while (app.window().current().isPresent() && System.nanoTime() < end) {
                     JsonNode m = app.get("/maintenance-status").json();
-                    samples.add(new Sample(Instant.now(), m.get("is_maintenance").asBoolean(), m.get("phase").asText()));
+                    // on the app's clock (ticking from a fixed noon), like the ledger's timestamps
+                    samples.add(new Sample(clock.instant(), m.get("is_maintenance").asBoolean(), m.get("phase").asText()));
                     if (!sawRunPhase) {
                         JsonNode run = app.get("/api/etl/scheduler/status").json().get("current_run");
                         if (run != null && !run.isNull() && "staged".equals(run.path("strategy").asText())) {
@@ -81,9 +82,15 @@ class StagedMaintenanceStatusTest {
                 RunRecord run = app.ledger().run(id).orElseThrow();
                 assertThat(run.status()).as(run.reason()).isEqualTo("SUCCEEDED");
                 assertThat(run.strategy()).isEqualTo("staged");
+                // the app's clock runs at the real pace from its own start: one offset turns ECS's real instants into it
+                Duration offset = Duration.between(Instant.now(), clock.instant());
                 Instant stop = ecs.calls().stream().filter(c -> c.brief().equals("UpdateService(0)")).findFirst()
-                        .orElseThrow().at();
-                List<Sample> staging = samples.stream().filter(s -> s.at().isBefore(stop)).toList();
+                        .orElseThrow().at().plus(offset);
+                Instant staged = app.ledger().attempts(id).stream().map(a -> a.stagedAt()).max(Instant::compareTo)
+                        .orElseThrow();
+                // the backend was asked to stop only after every store was staged
+                assertThat(stop).isAfter(staged);
+                List<Sample> staging = samples.stream().filter(s -> !s.at().isAfter(staged)).toList();
                 // the slow store stages for seconds: many samples, every one "not in maintenance"
                 assertThat(staging).hasSizeGreaterThan(20);
                 assertThat(staging).allSatisfy(s -> assertThat(s.maintenance()).as(s.toString()).isFalse());
@@ -118,7 +125,7 @@ class StagedMaintenanceStatusTest {
             try (HttpApp app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock,
                     "ecsClient", ecs.client(false)))) {
                 HttpApp.Resp r = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": null, \"fecha_inicio\": \""
-                        + D + "\", \"fecha_fin\": \"" + D + "\"}", TOKEN);
+                        + D + "\", \"fecha_fin\": \"" + D + "\", \"confirm\": true}", TOKEN);
                 assertThat(r.status()).as(r.text()).isEqualTo(202);
                 io.fluxion.orchestrator.testing.Services.await("the merge stop", Duration.ofMinutes(1),
                         () -> ecs.briefs().contains("UpdateService(0)"));
