@@ -161,6 +161,8 @@ class KillRecoveryIT {
         p.put("camel.server.enabled", "false");
         p.put("camel.management.enabled", "false");
         p.put("fluxion.window.recovery-days", "0");
+        // the kill points of stop-first (the backend down for the whole pull); staged: StagedKillRecoveryIT
+        p.put("fluxion.window.strategy", "stop-first");
         p.put("fluxion.klk.enabled", "false");
         p.put("fluxion.etl.chunk-size", "200");
         p.put("fluxion.etl.redelivery-delay", "50ms");

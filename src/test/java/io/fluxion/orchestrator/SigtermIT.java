@@ -76,6 +76,8 @@ class SigtermIT {
         p.put("fluxion.log-dir", work.resolve("logs").toString());
         p.put("camel.server.enabled", "false");
         p.put("fluxion.window.recovery-days", "0");
+        // SIGTERM while the backend is down mid-store: stop-first's pull (staged stops it only for the merge)
+        p.put("fluxion.window.strategy", "stop-first");
         p.put("fluxion.klk.enabled", "false");
         p.put("fluxion.etl.chunk-size", "50");
         p.put("fluxion.etl.redelivery-delay", "50ms");

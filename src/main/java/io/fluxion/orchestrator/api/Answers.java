@@ -41,7 +41,7 @@ public final class Answers {
     @JsonNaming(SnakeCaseStrategy.class)
     public record DailySummary(LocalDate fecha, List<LocalDate> fechas, int total, int exitosas, int fallidas, long rows,
                                long downtimeSeconds, long runId, String kind, String status, String reason,
-                               String endedAt) {
+                               String endedAt, String strategy, long stagingSeconds) {
     }
 
     /** A run in progress, with one row per (store, date). */
@@ -49,7 +49,8 @@ public final class Answers {
     public record CurrentRun(long runId, String kind, String phase, List<LocalDate> businessDates, String startedAt,
                              String deadline, int storesTotal, long storesDone, long exitosas, long fallidas, long rows,
                              long rowsPerSecond, double percent, int pendingRetries, Long etaSeconds, String failure,
-                             List<StoreRow> stores) {
+                             List<StoreRow> stores, String strategy, boolean backendDown, long staged, int merges,
+                             long stagingSeconds, long downtimeSeconds) {
     }
 
     @JsonNaming(SnakeCaseStrategy.class)
@@ -66,7 +67,15 @@ public final class Answers {
     public record RunView(long runId, String kind, String requestedBy, String status, String reason,
                           List<LocalDate> businessDates, List<String> storeIds, String startedAt, String endedAt,
                           Long durationSeconds, String backendMode, String backendState, Long downtimeSeconds,
-                          Integer total, Integer exitosas, Integer fallidas, Long rows) {
+                          Integer total, Integer exitosas, Integer fallidas, Long rows, String strategy,
+                          Long stagingSeconds, Integer merges) {
+        public RunView(long runId, String kind, String requestedBy, String status, String reason,
+                       List<LocalDate> businessDates, List<String> storeIds, String startedAt, String endedAt,
+                       Long durationSeconds, String backendMode, String backendState, Long downtimeSeconds,
+                       Integer total, Integer exitosas, Integer fallidas, Long rows) {
+            this(runId, kind, requestedBy, status, reason, businessDates, storeIds, startedAt, endedAt, durationSeconds,
+                    backendMode, backendState, downtimeSeconds, total, exitosas, fallidas, rows, null, null, null);
+        }
     }
 
     @JsonNaming(SnakeCaseStrategy.class)

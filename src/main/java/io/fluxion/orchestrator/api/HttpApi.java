@@ -86,7 +86,8 @@ public class HttpApi {
         return new Answers.DailySummary(dates.isEmpty() ? null : dates.get(dates.size() - 1), dates,
                 r.storesTotal() == null ? 0 : r.storesTotal(), r.storesSucceeded() == null ? 0 : r.storesSucceeded(),
                 r.storesFailed() == null ? 0 : r.storesFailed(), r.rowsLoaded() == null ? 0 : r.rowsLoaded(),
-                downtime == null ? 0 : downtime, r.id(), r.kind(), r.status(), r.reason(), Views.iso(r.endedAt(), zone()));
+                downtime == null ? 0 : downtime, r.id(), r.kind(), r.status(), r.reason(), Views.iso(r.endedAt(), zone()),
+                r.strategy() == null ? "stop-first" : r.strategy(), r.stagingMs() == null ? 0 : r.stagingMs() / 1000);
     }
 
     public Answers.Switched enable(@Body Requests.NoFields none, @Header(ApiGuard.CLIENT) String client) {

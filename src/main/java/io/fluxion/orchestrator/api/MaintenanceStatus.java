@@ -78,9 +78,12 @@ public class MaintenanceStatus {
         String phase;
         boolean maintenance;
         ZonedDateTime estimatedEnd = end;
+        boolean staged = config.window().staged();
         if (run.isPresent()) {
-            maintenance = true;
-            phase = "running";
+            // strategy staged: maintenance only from the backend's stop to its start (the merge); the backend serves
+            // while the run stages
+            maintenance = !run.get().isStaged() || run.get().backendDown();
+            phase = !run.get().isStaged() ? "running" : maintenance ? "merging" : "staging";
             Duration eta = Views.eta(run.get(), now, runs.awaitingRetry(run.get()));
             if (eta != null) {
                 estimatedEnd = z.plus(eta);
@@ -95,7 +98,8 @@ public class MaintenanceStatus {
                 maintenance = false;
                 phase = "completed";
             } else {
-                maintenance = true;
+                // staged: the backend serves until tonight's run stops it to merge
+                maintenance = !staged;
                 phase = "pending";
             }
         } else {

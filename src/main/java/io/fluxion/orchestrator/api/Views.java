@@ -54,12 +54,16 @@ final class Views {
         return new Answers.CurrentRun(run.getId(), run.getKind(), run.phase().name().toLowerCase(), run.getDates(),
                 iso(run.startedAt(), zone), iso(run.deadline(), zone), total, ok + failed, ok, failed, run.rows(),
                 Math.round(run.rows() / secs), total == 0 ? 100.0 : round1(100.0 * (ok + failed) / total), awaitingRetry,
-                seconds(eta), run.failure(), stores);
+                seconds(eta), run.failure(), stores, run.strategy(), run.backendDown(),
+                run.count(StoreProgress.Status.STAGED), run.merges(), run.stagingTime().toSeconds(),
+                run.downtime().toSeconds());
     }
 
     static double percent(StoreProgress p) {
         return switch (p.status()) {
             case SUCCEEDED, FAILED -> 100.0;
+            // pulled into its staging file, waiting for the merge stop
+            case STAGED -> 99.0;
             case PENDING -> 0.0;
             case RUNNING -> p.expectedRows() == null || p.expectedRows() <= 0 ? 0.0
                     : Math.min(99.0, round1(100.0 * p.rows() / p.expectedRows()));
@@ -75,6 +79,10 @@ final class Views {
     }
 
     static Long downtimeSeconds(RunRecord r) {
+        if (r.downtimeMs() != null) {
+            // recorded at the run's end: every stop of the run together (a staged run may stop twice)
+            return r.downtimeMs() / 1000;
+        }
         if (r.backendStoppedAt() == null) {
             return null;
         }
@@ -87,7 +95,9 @@ final class Views {
                 r.storeIds() == null || r.storeIds().isBlank() ? List.of() : List.of(r.storeIds().split(",")),
                 iso(r.startedAt(), zone), iso(r.endedAt(), zone),
                 r.endedAt() == null ? null : Duration.between(r.startedAt(), r.endedAt()).toSeconds(), r.backendMode(),
-                r.backendState(), downtimeSeconds(r), r.storesTotal(), r.storesSucceeded(), r.storesFailed(), r.rowsLoaded());
+                r.backendState(), downtimeSeconds(r), r.storesTotal(), r.storesSucceeded(), r.storesFailed(), r.rowsLoaded(),
+                r.strategy() == null ? "stop-first" : r.strategy(), r.stagingMs() == null ? null : r.stagingMs() / 1000,
+                r.merges());
     }
 
     static Answers.StepView step(StepRecord s, ZoneId zone) {

@@ -76,9 +76,14 @@ public class WindowOrders {
         Requests.cap(order, windowStores, config.api().maxStoreDays());
         if (FluxionConfig.Backend.ECS.equals(config.backend().mode()) && !windowClock.inWindowHours() && !order.confirmed()) {
             long minutes = Math.max(1, estimate(order.storeDays(windowStores)).toMinutes());
+            // staged: the pull runs while the backend serves; it is stopped only for the merge (drain + merge + start)
+            String how = config.window().staged()
+                    ? ") only to merge what it staged while the backend served (the pull takes about " + minutes
+                            + " minutes by the recent runs' pace; the stop lasts the drain, the merge and the start)"
+                    : ") until it ends, about " + minutes + " minutes by the recent runs' pace";
             throw ApiException.badRequest("confirm", "outside the window hours this run stops the backend (ECS service "
-                    + config.backend().service() + ") until it ends, about " + minutes + " minutes by the recent runs' pace;"
-                    + " send \"confirm\": true to go ahead").with("would_stop", config.backend().service())
+                    + config.backend().service() + how + "; send \"confirm\": true to go ahead")
+                    .with("would_stop", config.backend().service()).with("strategy", config.window().strategy())
                     .with("estimated_minutes", minutes).with("store_loads", order.storeDays(windowStores));
         }
         String client = ex.getIn().getHeader(ApiGuard.CLIENT, String.class);

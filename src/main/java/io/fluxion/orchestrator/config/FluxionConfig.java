@@ -37,7 +37,21 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
 
     /** The nightly window: when it opens and closes, in which zone, and which store systems it loads. */
     public record Window(ZoneId zone, LocalTime start, LocalTime end, boolean enabled, Set<String> systems,
-                         int recoveryDays) {
+                         int recoveryDays, String strategy, int maxMerges) {
+        /** Pull into staging files while the backend serves; stop it only to merge (issue 16). */
+        public static final String STAGED = "staged";
+        /** Stop the backend, pull straight into the analytics file, start it (the seeds' behaviour). */
+        public static final String STOP_FIRST = "stop-first";
+
+        public Window(ZoneId zone, LocalTime start, LocalTime end, boolean enabled, Set<String> systems,
+                      int recoveryDays) {
+            this(zone, start, end, enabled, systems, recoveryDays, STOP_FIRST, 2);
+        }
+
+        public boolean staged() {
+            return STAGED.equals(strategy);
+        }
+
         /** Quartz cron for the window start, evaluated in {@link #zone()}. */
         public String cron() {
             return "0 " + start.getMinute() + " " + start.getHour() + " * * ?";
@@ -176,7 +190,9 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
             systems.add(sys);
         }
         Window window = new Window(zone, start, end, r.bool("fluxion.window.enabled", true), systems,
-                r.integer("fluxion.window.recovery-days", 7, 0, 366));
+                r.integer("fluxion.window.recovery-days", 7, 0, 366),
+                r.oneOf("fluxion.window.strategy", Window.STAGED, Window.STAGED, Window.STOP_FIRST),
+                r.integer("fluxion.window.max-merges", 2, 1, 10));
 
         String mode = r.oneOf("fluxion.backend.mode", "none", Backend.NONE, Backend.DRY_RUN, Backend.ECS);
         String endpoint = r.str("fluxion.backend.ecs.endpoint", null);

@@ -214,14 +214,18 @@ public class KlkRoute implements ScheduledRoute {
                     + Durations.format(maxAge) + ": dropped, not fired late", now);
             return;
         }
-        if (clock.inWindowHours(now)) {
+        // strategy stop-first keeps the backend down for the whole window run, so the window hours are skipped as a
+        // whole; strategy staged stops it only to merge: a KLK sync skips only while a run has it down
+        boolean staged = config.window().staged();
+        if (!staged && clock.inWindowHours(now)) {
             notStarted(ex, trigger, scheduled, "SKIPPED", "inside the maintenance window ("
                     + config.window().label() + " " + config.window().zone().getId() + ")", now);
             return;
         }
         Optional<WindowRun> active = window.current();
-        if (active.isPresent()) {
-            notStarted(ex, trigger, scheduled, "SKIPPED", "window run #" + active.get().getId() + " is active", now);
+        if (active.isPresent() && (!active.get().isStaged() || active.get().backendDown())) {
+            notStarted(ex, trigger, scheduled, "SKIPPED", "window run #" + active.get().getId() + (active.get().isStaged()
+                    ? " has the backend down (merge of the staged rows)" : " is active"), now);
             return;
         }
         boolean direct = !"backend".equals(mode);

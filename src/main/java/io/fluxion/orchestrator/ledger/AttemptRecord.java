@@ -10,5 +10,11 @@ import java.time.LocalDate;
  */
 public record AttemptRecord(String storeId, LocalDate businessDate, int attempt, String status, Long rows,
                             BigDecimal total, String error, Instant startedAt, Instant endedAt, Long rowsLeftOut,
-                            String note) {
+                            String note, Instant stagedAt, Instant mergedAt) {
+    public AttemptRecord(String storeId, LocalDate businessDate, int attempt, String status, Long rows,
+                         BigDecimal total, String error, Instant startedAt, Instant endedAt, Long rowsLeftOut,
+                         String note) {
+        this(storeId, businessDate, attempt, status, rows, total, error, startedAt, endedAt, rowsLeftOut, note, null,
+                null);
+    }
 }

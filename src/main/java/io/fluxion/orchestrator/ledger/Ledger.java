@@ -227,12 +227,30 @@ public class Ledger {
     private List<RunRecord> runs(String where, int limit, Object... args) {
         return queryList("SELECT id, kind, requested_by, business_dates, store_ids, status, reason, backend_mode,"
                 + " backend_state, started_at, ended_at, backend_stopped_at, backend_started_at, stores_total,"
-                + " stores_succeeded, stores_failed, rows_loaded FROM window_run " + where
+                + " stores_succeeded, stores_failed, rows_loaded, strategy, staging_ms, downtime_ms, merges FROM window_run "
+                + where
                 + " ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY", rs -> new RunRecord(
                 rs.getLong(1), rs.getString(2), rs.getString(3), dates(rs.getString(4)), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), instant(rs, 10),
                 instant(rs, 11), instant(rs, 12), instant(rs, 13), (Integer) rs.getObject(14),
-                (Integer) rs.getObject(15), (Integer) rs.getObject(16), (Long) rs.getObject(17)), args);
+                (Integer) rs.getObject(15), (Integer) rs.getObject(16), (Long) rs.getObject(17), rs.getString(18),
+                longOrNull(rs, 19), longOrNull(rs, 20), (Integer) rs.getObject(21)), args);
+    }
+
+    private static Long longOrNull(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** The strategy a run follows (staged | stop-first), recorded when it opens. */
+    public void runStrategy(long runId, String strategy) {
+        update("UPDATE window_run SET strategy = ? WHERE id = ?", strategy, runId);
+    }
+
+    /** A run's staging time, backend downtime (both in ms, null: none) and number of merge stops. */
+    public void runTimes(long runId, Long stagingMs, Long downtimeMs, int merges) {
+        update("UPDATE window_run SET staging_ms = ?, downtime_ms = ?, merges = ? WHERE id = ?", stagingMs, downtimeMs,
+                merges, runId);
     }
 
     // ---- steps ------------------------------------------------------------------------------
@@ -299,6 +317,28 @@ public class Ledger {
         });
     }
 
+    /**
+     * A staged attempt (strategy staged): its rows are committed in the store's staging file, not yet in the analytics
+     * file; store_day is unchanged until the merge ({@link #attemptMerged}).
+     */
+    public void attemptStaged(long attemptId, long rows, BigDecimal total, long rowsLeftOut, String note, Instant now) {
+        update("UPDATE store_attempt SET status = 'STAGED', rows_loaded = ?, total_amount = ?, rows_left_out = ?,"
+                + " note = ?, staged_at = ? WHERE id = ?", rows, total, rowsLeftOut, clip(note), ts(now), attemptId);
+    }
+
+    /** A staged attempt merged into the analytics file: SUCCEEDED, store_day LOADED with these rows. */
+    public void attemptMerged(long attemptId, long runId, String storeId, LocalDate date, long rows, BigDecimal total,
+                              long rowsLeftOut, String note, Instant now) {
+        attemptSucceeded(attemptId, runId, storeId, date, rows, total, rowsLeftOut, note, now);
+        update("UPDATE store_attempt SET merged_at = ? WHERE id = ?", ts(now), attemptId);
+    }
+
+    /** Attempts left STAGED (never merged: the run died or its merge failed): FAILED with the reason. */
+    public int abandonStaged(long runId, String reason, Instant now) {
+        return update("UPDATE store_attempt SET status = 'FAILED', error = ?, ended_at = ? WHERE run_id = ?"
+                + " AND status = 'STAGED'", clip(reason), ts(now), runId);
+    }
+
     /** A failed attempt; a (store, date) already LOADED by an earlier run keeps its rows (the load rolled back). */
     public void attemptFailed(long attemptId, long runId, String storeId, LocalDate date, long rowsRolledBack,
                               String error, Instant now) {
@@ -328,10 +368,11 @@ public class Ledger {
 
     public List<AttemptRecord> attempts(long runId) {
         return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
-                        + " started_at, ended_at, rows_left_out, note FROM store_attempt WHERE run_id = ? ORDER BY id",
+                        + " started_at, ended_at, rows_left_out, note, staged_at, merged_at FROM store_attempt WHERE run_id = ?"
+                        + " ORDER BY id",
                 rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
                         (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
-                        (Long) rs.getObject(10), rs.getString(11)),
+                        (Long) rs.getObject(10), rs.getString(11), instant(rs, 12), instant(rs, 13)),
                 runId);
     }
 

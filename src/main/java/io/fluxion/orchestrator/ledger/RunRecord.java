@@ -8,5 +8,14 @@ import java.util.List;
 public record RunRecord(long id, String kind, String requestedBy, List<LocalDate> businessDates, String storeIds,
                         String status, String reason, String backendMode, String backendState, Instant startedAt,
                         Instant endedAt, Instant backendStoppedAt, Instant backendStartedAt, Integer storesTotal,
-                        Integer storesSucceeded, Integer storesFailed, Long rowsLoaded) {
+                        Integer storesSucceeded, Integer storesFailed, Long rowsLoaded, String strategy,
+                        Long stagingMs, Long downtimeMs, Integer merges) {
+    public RunRecord(long id, String kind, String requestedBy, List<LocalDate> businessDates, String storeIds,
+                     String status, String reason, String backendMode, String backendState, Instant startedAt,
+                     Instant endedAt, Instant backendStoppedAt, Instant backendStartedAt, Integer storesTotal,
+                     Integer storesSucceeded, Integer storesFailed, Long rowsLoaded) {
+        this(id, kind, requestedBy, businessDates, storeIds, status, reason, backendMode, backendState, startedAt,
+                endedAt, backendStoppedAt, backendStartedAt, storesTotal, storesSucceeded, storesFailed, rowsLoaded,
+                null, null, null, null);
+    }
 }

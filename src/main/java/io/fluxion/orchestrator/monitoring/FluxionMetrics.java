@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code fluxion_window_runs_total{kind,outcome}}: window runs (scheduled, manual, cli, recovery,
  *     catch-up) by outcome (succeeded, failed, skipped)</li>
  * <li>{@code fluxion_window_duration_seconds}, {@code fluxion_backend_downtime_seconds}: of the last run</li>
+ * <li>{@code fluxion_window_staging_seconds}: of the last run, the time it pulled while the backend served
+ *     (strategy staged; 0 for stop-first)</li>
  * <li>{@code fluxion_store_days_behind{store}}: days between yesterday and the store's last loaded date</li>
  * <li>{@code fluxion_last_completed_business_date_seconds}: epoch of the newest completed business date</li>
  * <li>{@code fluxion_klk_runs_total{route,outcome}}: KLK runs by outcome (succeeded, failed, skipped, dropped)</li>
@@ -42,6 +44,7 @@ public class FluxionMetrics {
     private final Supplier<LocalDate> businessDate;
     private volatile double windowDuration = Double.NaN;
     private volatile double backendDowntime = Double.NaN;
+    private volatile double windowStaging = Double.NaN;
     private volatile Snapshot snapshot;
 
     private record Snapshot(Map<String, LocalDate> lastLoaded, Optional<LocalDate> lastCompleted, long readAt) {
@@ -61,6 +64,9 @@ public class FluxionMetrics {
                 .description("Duration of the last window run").register(registry);
         Gauge.builder("fluxion.backend.downtime.seconds", this, m -> m.backendDowntime)
                 .description("Backend downtime of the last window run (0 when it was not stopped)").register(registry);
+        Gauge.builder("fluxion.window.staging.seconds", this, m -> m.windowStaging)
+                .description("Staging time of the last window run, backend serving (0: strategy stop-first)")
+                .register(registry);
         Gauge.builder("fluxion.last.completed.business.date.seconds", this, FluxionMetrics::lastCompletedEpoch)
                 .description("Start (window zone) of the newest business date every store loaded, epoch seconds")
                 .register(registry);
@@ -106,6 +112,12 @@ public class FluxionMetrics {
 
     /** The last run's duration and backend downtime (null downtime: the backend was not stopped, 0). */
     public void lastRun(Duration duration, Duration downtime) {
+        lastRun(duration, downtime, null);
+    }
+
+    /** The same, with the run's staging time (null: strategy stop-first, 0). */
+    public void lastRun(Duration duration, Duration downtime, Duration staging) {
+        windowStaging = staging == null ? 0 : staging.toMillis() / 1000.0;
         if (duration != null) {
             windowDuration = duration.toMillis() / 1000.0;
         }

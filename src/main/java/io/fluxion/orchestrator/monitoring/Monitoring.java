@@ -86,7 +86,7 @@ public class Monitoring {
                 metrics.rowsLoaded(l.storeId()).increment(l.rows());
             }
         }
-        metrics.lastRun(s.duration(), s.downtime());
+        metrics.lastRun(s.duration(), s.downtime(), s.staging());
         metrics.refresh();
 
         String head = "Window run #" + s.runId() + " (" + s.kind() + ", business dates " + dates(s.dates()) + ")";
@@ -191,7 +191,8 @@ public class Monitoring {
                             + "; phase " + run.phase() + ", " + run.count(io.fluxion.orchestrator.window.StoreProgress.Status.SUCCEEDED)
                             + " of " + run.getWorkItems().size() + " store loads done.");
         }
-        if (run.backendTouched() && run.backendStartedAt() == null) {
+        // down from its stop until it runs again (a staged run: only around each merge)
+        if (run.backendDown()) {
             ZonedDateTime started = run.startedAt().atZone(config.window().zone());
             ZonedDateTime end = clock.windowEnd(started.toLocalDate());
             if (end.toInstant().isBefore(run.startedAt())) {

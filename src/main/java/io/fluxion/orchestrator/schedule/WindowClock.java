@@ -34,7 +34,8 @@ public class WindowClock {
      */
     public void moveStart(java.time.LocalTime start) {
         FluxionConfig.Window w = window;
-        window = new FluxionConfig.Window(w.zone(), start, w.end(), w.enabled(), w.systems(), w.recoveryDays());
+        window = new FluxionConfig.Window(w.zone(), start, w.end(), w.enabled(), w.systems(), w.recoveryDays(),
+                w.strategy(), w.maxMerges());
     }
 
     public Instant now() {

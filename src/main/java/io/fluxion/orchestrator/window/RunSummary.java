@@ -12,7 +12,14 @@ import java.util.List;
  */
 public record RunSummary(long runId, String kind, String status, String reason, List<LocalDate> dates, int total,
                          int storesSucceeded, int storesFailed, long rows, Duration duration, Duration downtime,
-                         List<Line> lines) {
+                         List<Line> lines, String strategy, Duration staging, int merges) {
+
+    public RunSummary(long runId, String kind, String status, String reason, List<LocalDate> dates, int total,
+                      int storesSucceeded, int storesFailed, long rows, Duration duration, Duration downtime,
+                      List<Line> lines) {
+        this(runId, kind, status, reason, dates, total, storesSucceeded, storesFailed, rows, duration, downtime, lines,
+                "stop-first", null, 0);
+    }
 
     /** Lines printed one by one; a longer run prints its unsuccessful and noted lines first, up to this many. */
     static final int MAX_LINES = 100;
@@ -48,8 +55,13 @@ public record RunSummary(long runId, String kind, String status, String reason, 
             sb.append(" (").append(notStarted).append(" of them never started)");
         }
         sb.append("; rows loaded: ").append(rows).append('\n');
-        sb.append("  duration: ").append(Durations.format(duration)).append(", backend downtime: ")
-                .append(downtime == null ? "none" : Durations.format(downtime)).append('\n');
+        sb.append("  duration: ").append(Durations.format(duration));
+        if (staging != null) {
+            // strategy staged: the pull ran while the backend served; the downtime is only the merge stop(s)
+            sb.append(", staging (backend serving): ").append(Durations.format(staging)).append(", merge stops: ")
+                    .append(merges);
+        }
+        sb.append(", backend downtime: ").append(downtime == null ? "none" : Durations.format(downtime)).append('\n');
         List<Line> shown = lines;
         if (lines.size() > MAX_LINES) {
             // a long run (a sync of a year): what went wrong first, the plain successes only as a count

@@ -142,6 +142,10 @@ public class StartupRecovery {
             }
             ledger.abandonAttempts(r.id(), "interrupted: the process stopped during this attempt; DuckDB rolled it back",
                     now);
+            // strategy staged: pairs committed in a staging file but never merged are not loaded; the staging file
+            // is discarded by the next staged run, which stages them again
+            ledger.abandonStaged(r.id(), "interrupted: staged but not merged when the process stopped; the staging file"
+                    + " is discarded", now);
             List<AttemptRecord> attempts = ledger.attempts(r.id());
             Set<String> loaded = attempts.stream().filter(a -> "SUCCEEDED".equals(a.status()))
                     .map(a -> a.storeId() + "|" + a.businessDate()).collect(Collectors.toSet());

@@ -55,16 +55,18 @@ public class StoreEtl {
         // never start a store after the deadline (the backend must be back before the window ends), nor
         // once the process is stopping
         String notStarted = stop.isRaised() ? "not started: the process is stopping"
-                : now.isAfter(run.deadline()) ? "deadline reached before this store started" : null;
+                : now.isAfter(run.pullDeadline()) ? (run.isStaged() ? "stage deadline reached before this store started"
+                : "deadline reached before this store started") : null;
         if (notStarted != null) {
             p.started(now);
-            p.failed(stop.isRaised() ? notStarted : "deadline reached (" + run.deadline() + ") before this store started",
-                    now);
+            p.failed(stop.isRaised() ? notStarted : (run.isStaged() ? "stage deadline" : "deadline") + " reached ("
+                    + run.pullDeadline() + ") before this store started", now);
             ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
                     run.getId(), item.storeId(), item.date(), 0, notStarted, now);
             ex.setProperty(SKIP, true);
             LOG.warn("Store {} {}: {}", item.storeId(), item.date(), stop.isRaised() ? notStarted
-                    : "not started, the run's deadline " + run.deadline() + " has passed");
+                    : "not started, the run's " + (run.isStaged() ? "stage " : "") + "deadline " + run.pullDeadline()
+                    + " has passed");
             return;
         }
         ex.setProperty(SKIP, false);
@@ -72,18 +74,25 @@ public class StoreEtl {
         long attemptId = ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now);
         ex.setProperty(ITEM, item);
         ex.setProperty(ATTEMPT_ID, attemptId);
-        LOG.info("Store {} {}: attempt {} started", item.storeId(), item.date(), p.attempts());
-        SalesLoad load = run.lease().beginSalesLoad(item.storeId(), item.date(), run.getId());
+        p.attemptId(attemptId);
+        LOG.info("Store {} {}: attempt {} started{}", item.storeId(), item.date(), p.attempts(),
+                run.isStaged() ? " (staging, the backend serves)" : "");
+        // strategy staged: the same load, into the store's staging file instead of the analytics file
+        SalesLoad load = run.isStaged() ? run.staging().beginSalesLoad(item.storeId(), item.date(), run.getId())
+                : run.lease().beginSalesLoad(item.storeId(), item.date(), run.getId());
         ex.setProperty(LOAD, load);
-        // every chunk ends at the store timeout or the run deadline, whichever comes first
+        // every chunk ends at the store timeout or the run deadline (staged: the round's stage deadline), whichever
+        // comes first
         Instant storeDeadline = now.plus(config.etl().storeTimeout());
-        boolean runFirst = run.deadline().isBefore(storeDeadline);
-        String limit = runFirst ? "the run deadline " + run.deadline() + " (window end minus the backend's start time)"
+        Instant runDeadline = run.pullDeadline();
+        boolean runFirst = runDeadline.isBefore(storeDeadline);
+        String limit = runFirst ? (run.isStaged() ? "the stage deadline " + runDeadline + " (the merge must fit before"
+                + " the window ends)" : "the run deadline " + runDeadline + " (window end minus the backend's start time)")
                 : "its timeout of " + Durations.format(config.etl().storeTimeout());
         ex.setProperty(KeysetChunks.PULL, new KeysetPull("store " + item.storeId() + " " + item.date(),
                 KeysetChunks.dataSourceName(item.storeId()),
                 new SalesKeyset(salesQuery, item.date(), config.etl().chunkSize(), load),
-                runFirst ? run.deadline() : storeDeadline, limit, (chunkRows, loaded) -> progress(run, item, chunkRows, loaded)));
+                runFirst ? runDeadline : storeDeadline, limit, (chunkRows, loaded) -> progress(run, item, chunkRows, loaded)));
     }
 
     /** After each chunk: the store's progress, and a log line with its rate and the run's. */
@@ -112,6 +121,10 @@ public class StoreEtl {
         SalesLoad load = ex.getProperty(LOAD, SalesLoad.class);
         StoreProgress p = run.progress(item);
         long attemptId = ex.getProperty(ATTEMPT_ID, Long.class);
+        if (run.isStaged()) {
+            stage(run, item, load, p, attemptId);
+            return;
+        }
         if (load.rows() == 0 && load.deleted() > 0 && WindowPlan.isPlanned(run.getKind())) {
             HeldDay held = load.keepOldRows();
             Instant now = clock.instant();
@@ -153,6 +166,30 @@ public class StoreEtl {
                 load.total(), Durations.format(Duration.between(p.startedAt(), now)), Math.round(p.rate(now)));
         if (note != null) {
             LOG.warn("Store {} {}: {}", item.storeId(), item.date(), note);
+        }
+    }
+
+    /**
+     * Strategy staged: COMMIT in the store's staging file; the pair is STAGED (the suspect-day rule is the merge's,
+     * which sees the analytics file). Nothing reaches the analytics file, nor store_day, before the merge.
+     */
+    private void stage(WindowRun run, WorkItem item, SalesLoad load, StoreProgress p, long attemptId) {
+        load.commit();
+        Instant now = clock.instant();
+        p.staged(load.rows(), load.leftOut(), now);
+        p.note(load.leftOutNote());
+        try {
+            ledger.attemptStaged(attemptId, load.rows(), load.total(), load.leftOut(), load.leftOutNote(), now);
+        } catch (RuntimeException e) {
+            // the merge records the pair whatever: the ledger only misses the staged_at mark
+            LOG.error("Store {} {}: staged, but the ledger could not record it: {}", item.storeId(), item.date(),
+                    e.getMessage());
+        }
+        LOG.info("Store {} {}: staged {} rows (total {}) in {} ({} rows/s); merged at the next stop", item.storeId(),
+                item.date(), load.rows(), load.total(), Durations.format(Duration.between(p.startedAt(), now)),
+                Math.round(p.rate(now)));
+        if (load.leftOutNote() != null) {
+            LOG.warn("Store {} {}: {}", item.storeId(), item.date(), load.leftOutNote());
         }
     }
 

@@ -6,7 +6,8 @@ import java.time.LocalDate;
 
 /** Live progress of one (store, date) of a run: rows pulled, rate, estimate of time left. Thread-safe. */
 public class StoreProgress {
-    public enum Status { PENDING, RUNNING, SUCCEEDED, FAILED }
+    /** STAGED: committed in its staging file, not yet merged into the analytics file (strategy staged). */
+    public enum Status { PENDING, RUNNING, STAGED, SUCCEEDED, FAILED }
 
     private final String storeId;
     private final String storeName;
@@ -20,6 +21,8 @@ public class StoreProgress {
     private volatile String error;
     private volatile String note;
     private volatile boolean suspect;
+    private volatile Long attemptId;
+    private volatile long leftOut;
 
     public StoreProgress(String storeId, String storeName, LocalDate date, Long expectedRows) {
         this.storeId = storeId;
@@ -47,6 +50,31 @@ public class StoreProgress {
         rows = n;
         status = Status.SUCCEEDED;
         endedAt = now;
+    }
+
+    /**
+     * The attempt's rows are committed in the store's staging file (strategy staged); they count as loaded only
+     * once merged ({@link #succeeded}).
+     */
+    public synchronized void staged(long n, long rowsLeftOut, Instant now) {
+        rows = n;
+        leftOut = rowsLeftOut;
+        status = Status.STAGED;
+        endedAt = now;
+    }
+
+    /** The ledger id of the current attempt. */
+    public Long attemptId() {
+        return attemptId;
+    }
+
+    public void attemptId(Long id) {
+        attemptId = id;
+    }
+
+    /** Source rows the staged attempt left out (NULL ids), carried to the merge's ledger record. */
+    public long leftOut() {
+        return leftOut;
     }
 
     /** A remark on a successful attempt: rows the query returned that were left out, an explicit replace by none. */
@@ -86,7 +114,7 @@ public class StoreProgress {
 
     /** Estimated time left from the rate and the rows of the store's last loaded day; null when unknown. */
     public Duration eta(Instant now) {
-        if (status == Status.SUCCEEDED || status == Status.FAILED) {
+        if (status == Status.SUCCEEDED || status == Status.STAGED || status == Status.FAILED) {
             return Duration.ZERO;
         }
         if (expectedRows == null || status != Status.RUNNING) {

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.Staging;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /** The in-memory state of one window run while it is active (the ledger holds its durable record). */
 public class WindowRun {
-    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE }
+    /** STAGING and MERGING: strategy staged (the backend serves while staging; it is down only around MERGING). */
+    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE, STAGING, MERGING }
 
     private final long id;
     private final String kind;
@@ -30,6 +32,15 @@ public class WindowRun {
     private volatile DuckDbWriter.Lease lease;
     private volatile boolean noMoreRetries;
     private volatile String aborted;
+    private volatile boolean backendDown;
+    private volatile boolean staged;
+    private volatile Staging staging;
+    private volatile int round;
+    private volatile Instant stageDeadline;
+    private volatile Instant stagingSince;
+    private volatile Duration stagingTime = Duration.ZERO;
+    private volatile Duration downtime = Duration.ZERO;
+    private volatile int merges;
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
                      Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
@@ -207,5 +218,95 @@ public class WindowRun {
             }
         }
         return out;
+    }
+
+    // ---- strategy staged ---------------------------------------------------------------------------
+
+    /** True when this run stages while the backend serves and stops it only to merge. */
+    public boolean isStaged() {
+        return staged;
+    }
+
+    public void staged(boolean b) {
+        staged = b;
+    }
+
+    public String strategy() {
+        return staged ? "staged" : "stop-first";
+    }
+
+    /** This run's staging files (null: strategy stop-first, or staging over). */
+    public Staging staging() {
+        return staging;
+    }
+
+    public void staging(Staging s) {
+        staging = s;
+    }
+
+    /** True from the backend's stop until it runs again (what /maintenance-status and the KLK guard ask). */
+    public boolean backendDown() {
+        return backendDown;
+    }
+
+    public void backendDown(boolean b) {
+        backendDown = b;
+    }
+
+    /** The staging round (1, then 2 .. fluxion.window.max-merges for pairs not staged in time). */
+    public int round() {
+        return round;
+    }
+
+    public synchronized void nextRound(Instant stageDeadline) {
+        round++;
+        this.stageDeadline = stageDeadline;
+        noMoreRetries = false;
+    }
+
+    /**
+     * No chunk runs after this instant: the run deadline, or in a staged run the current round's stage deadline
+     * (the merge must still fit before the window ends).
+     */
+    public Instant pullDeadline() {
+        return staged && stageDeadline != null ? stageDeadline : deadline;
+    }
+
+    /** Staging (re)starts now: the backend serves. */
+    public synchronized void stagingStarted(Instant now) {
+        if (stagingSince == null) {
+            stagingSince = now;
+        }
+    }
+
+    /** Staging pauses or ends now (a merge starts, the run ends): its time is added up. */
+    public synchronized void stagingStopped(Instant now) {
+        if (stagingSince != null) {
+            stagingTime = stagingTime.plus(Duration.between(stagingSince, now));
+            stagingSince = null;
+        }
+    }
+
+    /** Time spent staging while the backend served (zero for stop-first). */
+    public Duration stagingTime() {
+        return stagingTime;
+    }
+
+    /** Adds one stop's downtime (stop to running again). */
+    public synchronized void addDowntime(Duration d) {
+        downtime = downtime.plus(d);
+    }
+
+    /** The backend's downtime so far, every stop of this run together. */
+    public Duration downtime() {
+        return downtime;
+    }
+
+    public int merges() {
+        return merges;
+    }
+
+    public synchronized void merged() {
+        merges++;
     }
 }

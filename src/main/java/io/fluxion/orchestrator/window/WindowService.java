@@ -204,6 +204,10 @@ public class WindowService {
         long id = ledger.startRun(kind, by, dates, items.stream().map(WorkItem::storeId).distinct().toList(),
                 backend.mode(), now);
         WindowRun run = new WindowRun(id, kind, dates, items, progress, now, plan.deadline());
+        run.staged(config.window().staged());
+        if (run.isStaged()) {
+            run.phase(WindowRun.Phase.STAGING);
+        }
         if (!current.compareAndSet(null, run)) {
             ledger.finishRun(id, "SKIPPED", "another run started at the same moment", 0, 0, 0, 0, now);
             skip(ex, kind, by, dates, "another run started at the same moment", now);
@@ -211,8 +215,9 @@ public class WindowService {
         }
         try {
             long step = ledger.stepStarted(id, "guard", now);
+            ledger.runStrategy(id, run.strategy());
             ledger.stepEnded(step, "OK", "dates " + Texts.dates(dates) + ", " + items.size() + " store loads, backend "
-                    + backend.mode() + ", deadline " + run.deadline(), now);
+                    + backend.mode() + ", strategy " + run.strategy() + ", deadline " + run.deadline(), now);
         } catch (RuntimeException e) {
             // nothing is touched yet: the run ends here, and never stays open in memory
             current.compareAndSet(run, null);
@@ -224,9 +229,9 @@ public class WindowService {
             }
             throw e;
         }
-        LOG.info("Window run #{} ({}) opened: business dates {}, {} store loads ({}), backend mode {}, deadline {}", id,
-                kind, Texts.dates(dates), items.size(), Texts.list(items.stream().map(WorkItem::storeId).distinct().toList(),
-                        20), backend.mode(), run.deadline());
+        LOG.info("Window run #{} ({}) opened: business dates {}, {} store loads ({}), backend mode {}, strategy {},"
+                + " deadline {}", id, kind, Texts.dates(dates), items.size(), Texts.list(items.stream()
+                        .map(WorkItem::storeId).distinct().toList(), 20), backend.mode(), run.strategy(), run.deadline());
         ex.setProperty(RUN, run);
         ex.setProperty(SKIPPED, false);
     }
@@ -294,6 +299,7 @@ public class WindowService {
         long step = ledger.stepStarted(run.getId(), "stop-backend", clock.now());
         // from here on the backend may be down: the finally step must start it whatever happens
         run.backendTouched(true);
+        run.backendDown(true);
         ledger.backendState(run.getId(), "STOPPING", clock.now());
         try {
             backend.stop();
@@ -315,8 +321,8 @@ public class WindowService {
     /** Takes the DuckDB writer lease for the ETL; fails the run with a clear reason when the file is held. */
     public void acquireWriter(Exchange ex) {
         WindowRun run = run(ex);
-        run.phase(WindowRun.Phase.ETL);
-        long step = ledger.stepStarted(run.getId(), "etl", clock.now());
+        run.phase(run.isStaged() ? WindowRun.Phase.MERGING : WindowRun.Phase.ETL);
+        long step = ledger.stepStarted(run.getId(), run.isStaged() ? "merge" : "etl", clock.now());
         ex.setProperty("fluxionEtlStep", step);
         try {
             run.lease(writer.acquire("window run #" + run.getId(), config.klk().timeout()));
@@ -361,7 +367,7 @@ public class WindowService {
     public boolean retriesDue(Exchange ex) {
         WindowRun run = run(ex);
         return run.failure() == null && !run.retriesStopped() && !stop.isRaised() && !retryable(run).isEmpty()
-                && clock.now().isBefore(run.deadline());
+                && clock.now().isBefore(run.pullDeadline());
     }
 
     /** Store loads that failed and may be tried again (attempts left). */
@@ -383,10 +389,15 @@ public class WindowService {
     public void awaitRetry(Exchange ex) throws InterruptedException {
         WindowRun run = run(ex);
         Duration interval = retryInterval();
-        Instant due = WindowPlan.nextRetry(retryable(run), interval).orElse(run.deadline());
-        if (due.isAfter(run.deadline())) {
-            LOG.warn("Window run #{}: the next retry ({}) would start after the deadline {}; no more attempts",
-                    run.getId(), due, run.deadline());
+        Instant due = WindowPlan.nextRetry(retryable(run), interval).orElse(run.pullDeadline());
+        if (due.isAfter(run.pullDeadline())) {
+            if (run.isStaged()) {
+                LOG.info("Window run #{}: the next retry ({}) would start after this round's stage deadline {}; merging"
+                        + " what is staged first", run.getId(), due, run.pullDeadline());
+            } else {
+                LOG.warn("Window run #{}: the next retry ({}) would start after the deadline {}; no more attempts",
+                        run.getId(), due, run.deadline());
+            }
             run.noMoreRetries();
             ex.setProperty(RETRY_ITEMS, List.of());
             return;
@@ -412,6 +423,198 @@ public class WindowService {
         ex.setProperty(RETRY_ITEMS, items);
     }
 
+    // ---- strategy staged: stage while the backend serves, stop it only to merge ----------------------
+
+    /** Time kept free before the run deadline for a merge stop: the drain (stop timeout) plus the merge itself. */
+    static final Duration MERGE_RESERVE = Duration.ofMinutes(5);
+
+    /**
+     * Strategy staged, before the first pull: discards what a dead run left in the staging folder (never merged),
+     * opens this run's staging files. The backend is not touched: it keeps serving.
+     */
+    public void beginStaging(Exchange ex) {
+        WindowRun run = run(ex);
+        run.phase(WindowRun.Phase.STAGING);
+        Instant now = clock.now();
+        java.nio.file.Path dir = config.dataDir().resolve("staging");
+        int discarded = io.fluxion.orchestrator.etl.Staging.discardAll(dir);
+        if (discarded > 0) {
+            LOG.warn("Window run #{}: discarded {} staging file(s) left by an earlier run in {} (never merged)",
+                    run.getId(), discarded, dir);
+        }
+        run.staging(new io.fluxion.orchestrator.etl.Staging(dir, clock.clock()));
+        run.stagingStarted(now);
+        ex.setProperty("fluxionStageStep", ledger.stepStarted(run.getId(), "stage", now));
+        LOG.info("Window run #{}: staging {} store load(s) into {} while the backend serves; stage deadline {}",
+                run.getId(), run.getWorkItems().size(), dir, stageDeadline(run, 1));
+    }
+
+    /**
+     * The last instant a staging round may pull: the run deadline minus the stop timeout and {@link #MERGE_RESERVE}
+     * (the merge stop must end before the window does); round k of n ends at the k-th n-th of the time up to it.
+     */
+    Instant stageDeadline(WindowRun run, int round) {
+        Instant last = run.deadline().minus(config.backend().stopTimeout()).minus(MERGE_RESERVE);
+        if (!last.isAfter(run.startedAt())) {
+            // a window too short for the reserve: stage until the run deadline
+            last = run.deadline();
+        }
+        int n = config.window().maxMerges();
+        if (round >= n) {
+            return last;
+        }
+        Duration span = Duration.between(run.startedAt(), last);
+        return run.startedAt().plus(span.multipliedBy(round).dividedBy(n));
+    }
+
+    /**
+     * Loop condition of the staged rounds. Round 1 stages every (store, date) of the run; a further round (up to
+     * {@code fluxion.window.max-merges}) only when pairs that failed with attempts left remain, the run has no
+     * failure of its own and the final stage deadline has not passed: their retries, then a second merge stop.
+     * Sets {@code fluxionStageItems} (round 1: every item; later: none, the retries loop picks them).
+     */
+    public boolean nextRound(Exchange ex) {
+        WindowRun run = run(ex);
+        int next = run.round() + 1;
+        Instant now = clock.now();
+        if (next == 1) {
+            run.nextRound(stageDeadline(run, 1));
+            ex.setProperty(STAGE_ITEMS, run.getWorkItems());
+            return !run.getWorkItems().isEmpty();
+        }
+        if (next > config.window().maxMerges() || run.failure() != null || stop.isRaised() || retryable(run).isEmpty()
+                || !now.isBefore(stageDeadline(run, config.window().maxMerges()))) {
+            return false;
+        }
+        run.nextRound(stageDeadline(run, next));
+        run.phase(WindowRun.Phase.STAGING);
+        run.stagingStarted(now);
+        ex.setProperty(STAGE_ITEMS, List.of());
+        LOG.info("Window run #{}: staging round {} for {} store load(s) not staged in time; stage deadline {}",
+                run.getId(), next, retryable(run).size(), run.pullDeadline());
+        return true;
+    }
+
+    /** Exchange property: the (store, date) items a staging round splits over. */
+    public static final String STAGE_ITEMS = "fluxionStageItems";
+
+    /**
+     * After a round's staging: true when staged pairs wait for a merge (then the backend is stopped for it). The
+     * staging time of the round ends here.
+     */
+    public boolean mergeDue(Exchange ex) {
+        WindowRun run = run(ex);
+        run.stagingStopped(clock.now());
+        long staged = run.count(StoreProgress.Status.STAGED);
+        if (staged == 0) {
+            LOG.info("Window run #{}: nothing staged in round {}, no merge stop", run.getId(), run.round());
+            return false;
+        }
+        if (run.failure() != null || stop.isRaised()) {
+            return false;
+        }
+        LOG.info("Window run #{}: {} store load(s) staged; stopping the backend to merge them (round {})", run.getId(),
+                staged, run.round());
+        return true;
+    }
+
+    /**
+     * The merge (backend stopped, writer lease held): every STAGED pair replaced in the analytics file from its
+     * staging file, in one DuckDB transaction ({@link io.fluxion.orchestrator.etl.StagedMerge}); then the ledger: each
+     * pair SUCCEEDED (merged) with store_day LOADED, or a suspect pair kept. A failure leaves the file as it was and
+     * the pairs STAGED (the run's end records them failed: not merged).
+     */
+    public void mergeStaged(Exchange ex) {
+        WindowRun run = run(ex);
+        io.fluxion.orchestrator.etl.Staging staging = run.staging();
+        if (staging.inUse()) {
+            throw new IllegalStateException("a staging file is still open: nothing is merged while a store stages");
+        }
+        List<StoreProgress> pairs = run.progress().stream().filter(p -> p.status() == StoreProgress.Status.STAGED)
+                .toList();
+        Instant started = clock.now();
+        boolean keepOnEmpty = WindowPlan.isPlanned(run.getKind());
+        List<io.fluxion.orchestrator.etl.StagedMerge.Outcome> outcomes;
+        try (java.sql.Connection c = run.lease().connection()) {
+            outcomes = io.fluxion.orchestrator.etl.StagedMerge.merge(c, pairs.stream().map(p ->
+                    new io.fluxion.orchestrator.etl.StagedMerge.Pair(p.storeId(), p.date(), staging.file(p.storeId())))
+                    .toList(), keepOnEmpty);
+        } catch (java.sql.SQLException e) {
+            throw new io.fluxion.orchestrator.etl.LoadException("DuckDB merge: " + e.getMessage(), e);
+        }
+        Instant now = clock.now();
+        run.merged();
+        long rows = 0;
+        for (io.fluxion.orchestrator.etl.StagedMerge.Outcome o : outcomes) {
+            WorkItem w = new WorkItem(o.pair().storeId(), o.pair().date());
+            StoreProgress p = run.progress(w);
+            Long attemptId = p.attemptId();
+            if (o.kept()) {
+                String why = "suspect: the source returned no row for a day DuckDB holds " + o.rows() + " rows of"
+                        + " (SUM(total) " + o.total() + "); a " + run.getKind() + " run never replaces them with none,"
+                        + " so they stay (an explicit run-window --date " + w.date() + " or API sync replaces them)";
+                p.keptOldRows(why, now);
+                LOG.warn("Store {} {}: {}", w.storeId(), w.date(), why);
+                if (attemptId != null) {
+                    record(run, "a suspect merge", () -> ledger.attemptKeptOldRows(attemptId, run.getId(), w.storeId(),
+                            w.date(), o.rows(), o.total(), why, now));
+                }
+                continue;
+            }
+            String note = p.note();
+            if (o.rows() == 0 && o.replaced() > 0) {
+                String replaced = "replaced the " + o.replaced() + " rows DuckDB held with none (explicit order of a "
+                        + run.getKind() + " run)";
+                note = note == null ? replaced : note + "; " + replaced;
+            }
+            p.succeeded(o.rows(), now);
+            p.note(note);
+            rows += o.rows();
+            String n = note;
+            if (attemptId != null) {
+                record(run, "a merged store load", () -> ledger.attemptMerged(attemptId, run.getId(), w.storeId(),
+                        w.date(), o.rows(), o.total(), p.leftOut(), n, now));
+            }
+        }
+        LOG.info("Window run #{}: merged {} staged store load(s), {} rows, in {} (round {})", run.getId(),
+                outcomes.size(), rows, Durations.format(Duration.between(started, now)), run.round());
+    }
+
+    /**
+     * The end of a staged run's staging (finally): every staging connection closed and the files deleted; pairs
+     * still STAGED (their merge failed or never came) are recorded failed, not merged.
+     */
+    public void endStaging(Exchange ex) {
+        WindowRun run = run(ex);
+        io.fluxion.orchestrator.etl.Staging staging = run.staging();
+        if (staging == null) {
+            return;
+        }
+        Instant now = clock.now();
+        run.stagingStopped(now);
+        try {
+            staging.discard();
+        } catch (RuntimeException e) {
+            LOG.warn("Window run #{}: the staging files could not be deleted (the next run discards them): {}",
+                    run.getId(), e.getMessage());
+        }
+        run.staging(null);
+        String why = "staged, not merged: " + (run.failure() != null ? run.failure()
+                : stop.isRaised() ? "the process is stopping" : "no merge stop was possible") + "; loaded by a later run";
+        for (StoreProgress p : run.progress()) {
+            if (p.status() == StoreProgress.Status.STAGED) {
+                p.failed(Texts.clip(why, 500), now);
+            }
+        }
+        record(run, "the staged pairs not merged", () -> ledger.abandonStaged(run.getId(), Texts.clip(why, 500), now));
+        Long step = ex.getProperty("fluxionStageStep", Long.class);
+        if (step != null) {
+            record(run, "the end of the stage step", () -> ledger.stepEnded(step, run.failure() == null ? "OK" : "FAILED",
+                    "staged while the backend served for " + Durations.format(run.stagingTime()) + " in "
+                            + run.round() + " round(s), " + run.merges() + " merge stop(s)", now));
+        }
+    }
+
     // ---- step 4: release DuckDB, start the backend (finally) ---------------------------------------
 
     /** Closes every DuckDB connection of this process, so the backend can open the file. */
@@ -419,7 +622,12 @@ public class WindowService {
         WindowRun run = run(ex);
         run.phase(WindowRun.Phase.RELEASING_DUCKDB);
         Long etlStep = ex.getProperty("fluxionEtlStep", Long.class);
+        ex.removeProperty("fluxionEtlStep");
         DuckDbWriter.Lease lease = run.lease();
+        if (run.isStaged() && lease == null && etlStep == null) {
+            // staged: this merge round (or the run's end) holds nothing of the analytics file
+            return;
+        }
         if (lease != null) {
             lease.close();
             run.lease(null);
@@ -474,6 +682,14 @@ public class WindowService {
             backend.start();
             Instant now = clock.now();
             run.backendStartedAt(now);
+            if (run.backendStoppedAt() != null) {
+                run.addDowntime(Duration.between(run.backendStoppedAt(), now));
+            }
+            run.backendDown(false);
+            if (run.isStaged()) {
+                // this merge stop is over: a later round stops (and this step starts) the backend again
+                run.backendTouched(false);
+            }
             LOG.info("Window run #{}: backend started ({})", run.getId(), backend.mode());
             record(run, "the backend's start", () -> {
                 ledger.backendState(run.getId(), "STARTED", now);
@@ -589,19 +805,33 @@ public class WindowService {
             }
             String finalStatus = status;
             record(run, "the completed business dates", () -> markBusinessDays(run, now));
-            Duration downtime = run.backendStoppedAt() == null ? null : Duration.between(run.backendStoppedAt(),
-                    run.backendStartedAt() != null ? run.backendStartedAt() : now);
+            Duration downtime;
+            if (run.isStaged()) {
+                // every merge stop together; a stop whose start failed counts until now
+                downtime = run.backendStoppedAt() == null ? null : run.downtime().plus(run.backendDown()
+                        ? Duration.between(run.backendStoppedAt(), now) : Duration.ZERO);
+            } else {
+                downtime = run.backendStoppedAt() == null ? null : Duration.between(run.backendStoppedAt(),
+                        run.backendStartedAt() != null ? run.backendStartedAt() : now);
+            }
+            Duration staging = run.isStaged() ? run.stagingTime() : null;
+            record(run, "the run's staging time and downtime", () -> ledger.runTimes(run.getId(),
+                    staging == null ? null : staging.toMillis(), downtime == null ? null : downtime.toMillis(),
+                    run.merges()));
             List<RunSummary.Line> lines = new ArrayList<>();
             for (StoreProgress p : run.progress()) {
                 lines.add(new RunSummary.Line(p.storeId(), p.storeName(), p.date(), p.status().name(), p.rows(),
                         p.attempts(), p.error(), p.note()));
             }
             RunSummary s = new RunSummary(run.getId(), run.getKind(), finalStatus, reason, run.getDates(), total, ok,
-                    failed, run.rows(), Duration.between(run.startedAt(), now), downtime, lines);
+                    failed, run.rows(), Duration.between(run.startedAt(), now), downtime, lines, run.strategy(), staging,
+                    run.merges());
             record(run, "the summary step", () -> {
                 long step = ledger.stepStarted(run.getId(), "summary", now);
                 ledger.stepEnded(step, "OK", total + " total, " + ok + " succeeded, " + failed + " failed, " + run.rows()
-                        + " rows, downtime " + (downtime == null ? "none" : Durations.format(downtime)), now);
+                        + " rows, " + (staging == null ? "" : "staging " + Durations.format(staging) + " (backend serving), "
+                        + run.merges() + " merge stop(s), ") + "downtime "
+                        + (downtime == null ? "none" : Durations.format(downtime)), now);
             });
             last = s;
             if (s.succeeded()) {

@@ -58,6 +58,9 @@ class HttpApiTest {
         Map<String, String> props = Apps.base(tmp.resolve("data"));
         // no 30-minute KLK sync may take the DuckDB writer while a test triggers a window
         props.put("fluxion.klk.enabled", "false");
+        // the seed's maintenance rule (maintenance for the whole run, inside the window hours until it ended) is
+        // stop-first's; staged: StagedMaintenanceStatusTest
+        props.put("fluxion.window.strategy", "stop-first");
         props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02", "tienda_03"), "tienda_02", proxy.port()));
         props.put("fluxion.etl.chunk-size", "250");
         props.put("fluxion.etl.redeliveries", "0");

@@ -42,7 +42,9 @@ class MaintenanceStatusTest {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
         ledger = new Ledger(pool);
         ledger.migrate();
-        Map<String, String> p = Map.of("fluxion.demo.enabled", "false", "fluxion.data-dir", "target/ms-unused");
+        // the seed's rule is stop-first's (maintenance for the whole run); staged: its own test below
+        Map<String, String> p = Map.of("fluxion.demo.enabled", "false", "fluxion.data-dir", "target/ms-unused",
+                "fluxion.window.strategy", "stop-first");
         config = FluxionConfig.load(p::get, p.keySet());
         clock = MutableClock.caracas(2026, 11, 21, 0, 30);
         status = new MaintenanceStatus(config, clock, ledger, new MaintenanceStatus.Runs() {
@@ -155,6 +157,51 @@ class MaintenanceStatusTest {
         clock.setCaracas(2026, 11, 21, 6, 0);
         assertThat(status.status().phase()).isEqualTo("operational");
         assertThat(status.status().currentTime()).isEqualTo("06:00:00");
+    }
+
+    /**
+     * Strategy staged: the backend serves while the run stages, so maintenance only from its stop to its start (the
+     * merge); inside the window hours before tonight's run stops it, it serves too.
+     */
+    @Test
+    void withTheStagedStrategyItIsMaintenanceOnlyWhileARunHasTheBackendDown() {
+        Map<String, String> p = Map.of("fluxion.demo.enabled", "false", "fluxion.data-dir", "target/ms-unused",
+                "fluxion.window.strategy", "staged");
+        FluxionConfig staged = FluxionConfig.load(p::get, p.keySet());
+        MaintenanceStatus s = new MaintenanceStatus(staged, clock, ledger, new MaintenanceStatus.Runs() {
+            @Override
+            public Optional<WindowRun> current() {
+                return Optional.ofNullable(active);
+            }
+
+            @Override
+            public int awaitingRetry(WindowRun run) {
+                return 0;
+            }
+        }, new SchedulerSettings(staged, ledger, clock, null));
+        clock.setCaracas(2026, 11, 21, 1, 0);
+        assertThat(s.status().isMaintenance()).as("inside the hours, before the run").isFalse();
+        assertThat(s.status().phase()).isEqualTo("pending");
+
+        List<WorkItem> items = List.of(new WorkItem("t1", D));
+        Map<String, StoreProgress> progress = new LinkedHashMap<>();
+        progress.put(items.get(0).key(), new StoreProgress("t1", "t1", D, null));
+        active = new WindowRun(9, "scheduled", List.of(D), items, progress, at(1, 0), at(5, 55));
+        active.staged(true);
+        clock.setCaracas(2026, 11, 21, 1, 20);
+        MaintenanceStatus.Answer a = s.status();
+        assertThat(a.isMaintenance()).isFalse();
+        assertThat(a.phase()).isEqualTo("staging");
+        assertThat(a.message()).isEqualTo("Sistema operativo");
+
+        active.backendDown(true);
+        a = s.status();
+        assertThat(a.isMaintenance()).isTrue();
+        assertThat(a.phase()).isEqualTo("merging");
+        assertThat(a.message()).startsWith("Estamos recolectando la data.");
+
+        active.backendDown(false);
+        assertThat(s.status().isMaintenance()).as("started again, a second round stages").isFalse();
     }
 
     @Test

@@ -51,11 +51,18 @@ import org.h2.tools.Server;
  *   <li>memory: the packaged jar's {@code run-window} with {@code -Xmx256m}, 16 stores x 500,000 rows;</li>
  *   <li>{@code /maintenance-status} under load (wrk, else a fixed thread-pool Java client), idle and while a
  *       window is loading, the packaged jar as a service with {@code -Xmx256m}.</li>
+ *   <li>strategy {@code staged} (issue 16): the staging pull of one and of two stores against the raw scan (the
+ *       ledger's attempt start to its staging commit), the merge of {@code bench.memory.stores} x
+ *       {@code bench.memory.rows} staged rows (the ledger's merge step) against the raw scan of the same rows, and the
+ *       backend's downtime of both strategies on those stores in the same run (backend mode none: downtime = stop to
+ *       start as the ledger records it).</li>
  * </ol>
+ * Sections 2-5 run the {@code stop-first} strategy (the figures of before issue 16; a staged attempt ends at its
+ * merge).
  * Run: {@code mvn -B -Pbench -DskipTests verify} (see docs/PERFORMANCE.md). Sizes via system properties
  * {@code bench.rows} (N, default 250000), {@code bench.reps} (3), {@code bench.naive.rows} (10000),
  * {@code bench.memory.stores} (16), {@code bench.memory.rows} (500000), {@code bench.http.seconds} (10), {@code bench.http.stores} (4, of the memory stores),
- * {@code bench.only} (comma list of sections 1-7 to run; default all).
+ * {@code bench.only} (comma list of sections 1-8 to run; default all).
  */
 public final class EtlBenchmark {
     private static final LocalDate D = LocalDate.of(2026, 11, 1);
@@ -190,8 +197,13 @@ public final class EtlBenchmark {
                     par, median(rates), ratio),
                     "aim 1.6x (no floor)", ratio >= 1.6 ? "PASS (aim met)" : "BELOW aim");
         }
-        if (section(6) || section(7)) {
-            requireJar();
+        if (section(8)) {
+            stagedPull(reps, raw);
+        }
+        if (section(6) || section(7) || section(8)) {
+            if (section(6) || section(7)) {
+                requireJar();
+            }
             generate("m00", memRows);
             for (int i = 1; i < memStores; i++) {
                 copyDb("m00", String.format("m%02d", i));
@@ -202,6 +214,9 @@ public final class EtlBenchmark {
         }
         if (section(7)) {
             http(httpSeconds, httpStores, memRows);
+        }
+        if (section(8)) {
+            stagedMerge(memStores, memRows, raw);
         }
 
         System.out.println();
@@ -300,6 +315,7 @@ public final class EtlBenchmark {
         Map<String, String> p = new LinkedHashMap<>(Apps.base(dataDir));
         p.putAll(storeProps(dbs));
         p.put("fluxion.etl.parallelism", String.valueOf(parallelism));
+        p.put("fluxion.window.strategy", "stop-first");
         long t0 = System.nanoTime();
         Apps.WindowResult r = Apps.runWindow(p, null, "--date", D.toString());
         long wall = System.nanoTime() - t0;
@@ -329,6 +345,116 @@ public final class EtlBenchmark {
         }
         deleteTree(dataDir);
         return new Measure(rows, Duration.between(first, last).toNanos(), wall / 1e9);
+    }
+
+    /** What a run-window of either strategy did, from its ledger. */
+    private record Run(long rows, double stagingSeconds, double mergeSeconds, double downtimeSeconds, double wallSeconds) {
+        double stagingRate() {
+            return rows / stagingSeconds;
+        }
+    }
+
+    /**
+     * {@code run-window --date D} with the given strategy; staging = the first attempt's start to the last staging
+     * commit (staged_at), merge = the ledger's merge step, downtime = window_run.downtime_ms.
+     */
+    private Run strategyRun(List<String> dbs, int parallelism, String strategy) throws SQLException {
+        Path dataDir = work.resolve("app-" + (++runCounter));
+        Map<String, String> p = new LinkedHashMap<>(Apps.base(dataDir));
+        p.putAll(storeProps(dbs));
+        p.put("fluxion.etl.parallelism", String.valueOf(parallelism));
+        p.put("fluxion.window.strategy", strategy);
+        long t0 = System.nanoTime();
+        Apps.WindowResult r = Apps.runWindow(p, null, "--date", D.toString());
+        double wall = secs(t0);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("run-window exited " + r.exitCode() + ": " + r.output() + r.errors());
+        }
+        long rows = 0;
+        OffsetDateTime first = null;
+        OffsetDateTime staged = null;
+        double merge = 0;
+        double downtime = 0;
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("ledger")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", ""); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT rows_loaded, started_at, staged_at FROM store_attempt"
+                    + " WHERE status = 'SUCCEEDED'")) {
+                while (rs.next()) {
+                    rows += rs.getLong(1);
+                    OffsetDateTime s = rs.getObject(2, OffsetDateTime.class);
+                    OffsetDateTime e = rs.getObject(3, OffsetDateTime.class);
+                    first = first == null || s.isBefore(first) ? s : first;
+                    if (e != null) {
+                        staged = staged == null || e.isAfter(staged) ? e : staged;
+                    }
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT started_at, ended_at FROM run_step WHERE step = 'merge'")) {
+                while (rs.next()) {
+                    merge += Duration.between(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class))
+                            .toNanos() / 1e9;
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT downtime_ms FROM window_run")) {
+                while (rs.next()) {
+                    downtime += rs.getLong(1) / 1000.0;
+                }
+            }
+        }
+        long loaded = new DuckDbFile(dataDir.resolve("fluxion.duckdb")).count("SELECT COUNT(*) FROM ventas_raw");
+        if (loaded != rows || rows == 0) {
+            throw new IllegalStateException("ledger says " + rows + " rows, DuckDB holds " + loaded);
+        }
+        deleteTree(dataDir);
+        return new Run(rows, staged == null ? 0 : Duration.between(first, staged).toNanos() / 1e9, merge, downtime, wall);
+    }
+
+    /** (8a, 8b) the staging pull of one store and of two in parallel, against the raw scan of the same run. */
+    private void stagedPull(int reps, double raw) throws SQLException {
+        List<Double> one = new ArrayList<>();
+        List<Double> two = new ArrayList<>();
+        List<Double> raws = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            raws.add(rawScan("big").rate());
+            Run a = strategyRun(List.of("big"), 1, "staged");
+            Run b = strategyRun(List.of("big", "big2"), 2, "staged");
+            one.add(a.stagingRate());
+            two.add(b.stagingRate());
+            say("  rep %d: raw scan %,.0f rows/s, staged one store %,.0f rows/s (merge %.2f s), two stores %,.0f rows/s"
+                    + " (merge %.2f s)", i + 1, raws.get(i), a.stagingRate(), a.mergeSeconds(), b.stagingRate(),
+                    b.mergeSeconds());
+        }
+        double base = Math.max(raw, Collections.max(raws));
+        double r1 = Collections.max(one) / base;
+        double r2 = Collections.max(two) / base;
+        result("8a staged pull, one store", String.format("%,.0f rows/s (median %,.0f) = %.2f x raw scan",
+                Collections.max(one), median(one), r1), "aim 0.95 (no floor)", r1 >= 0.95 ? "PASS (aim met)" : "BELOW aim");
+        result("8b staged pull, two stores, parallelism=2", String.format("%,.0f rows/s (median %,.0f) = %.2f x raw"
+                + " scan", Collections.max(two), median(two), r2), "aim 1.8x (no floor)",
+                r2 >= 1.8 ? "PASS (aim met)" : "BELOW aim");
+    }
+
+    /**
+     * (8c, 8d) the memory stores (e.g. 16 x 500,000 rows) with both strategies in this JVM, parallelism 2: the merge
+     * time of the staged run against the raw scan of one of those stores, and the downtime of both.
+     */
+    private void stagedMerge(int stores, int rows, double raw) throws SQLException {
+        List<String> ids = memStoreIds(stores);
+        double scan = rawScan("m00").seconds() * stores;
+        Run staged = strategyRun(ids, 2, "staged");
+        Run stopFirst = strategyRun(ids, 2, "stop-first");
+        say("  staged: %,d rows, staging %.1f s, merge %.2f s, downtime %.2f s, run-window wall %.1f s", staged.rows(),
+                staged.stagingSeconds(), staged.mergeSeconds(), staged.downtimeSeconds(), staged.wallSeconds());
+        say("  stop-first: %,d rows, downtime %.2f s, run-window wall %.1f s", stopFirst.rows(),
+                stopFirst.downtimeSeconds(), stopFirst.wallSeconds());
+        result("8c merge of " + stores + " x " + String.format("%,d", rows) + " staged rows", String.format("%.2f s"
+                + " (%,.0f rows/s) = %.3f x the raw scan of the same rows (%.1f s)", staged.mergeSeconds(),
+                staged.rows() / staged.mergeSeconds(), staged.mergeSeconds() / scan, scan), "aim < 5 s",
+                staged.mergeSeconds() < 5 ? "PASS (aim met)" : "BELOW aim");
+        result("8d backend downtime, same " + stores + " stores", String.format("staged %.2f s vs stop-first %.2f s ="
+                + " %.3f x (%.0f x shorter)", staged.downtimeSeconds(), stopFirst.downtimeSeconds(),
+                staged.downtimeSeconds() / stopFirst.downtimeSeconds(), stopFirst.downtimeSeconds()
+                        / staged.downtimeSeconds()), "downtime independent of the rows pulled", "MEASURED");
     }
 
     /** (3) the naive way: each source row INSERTed into DuckDB with a PreparedStatement, autocommit. */

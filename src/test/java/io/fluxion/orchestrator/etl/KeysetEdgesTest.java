@@ -156,7 +156,9 @@ class KeysetEdgesTest {
         AttemptRecord a = LedgerFile.read(data, l -> l.attempts(l.recentRuns(1).get(0).id())).get(0);
         assertThat(a.status()).isEqualTo("FAILED");
         assertThat(a.error()).startsWith("source error: the sales query returned id ").contains("increasing id order");
-        assertThat(new DuckDbFile(data.resolve("fluxion.duckdb")).totals("tienda_01", D).rows()).isZero();
+        // nothing in DuckDB (staged: the analytics file is not even created when nothing was staged)
+        DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
+        assertThat(!duck.exists() || duck.totals("tienda_01", D).rows() == 0).isTrue();
     }
 
     KlkRunRecord inventory(Path data, String inventoryQuery) throws Exception {

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.ledger;
 
+import io.fluxion.orchestrator.testing.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -44,7 +45,7 @@ class LedgerSqlTest {
     private Ledger ledger(Kind kind) {
         ds = LedgerDatabases.open(kind, tmp);
         Ledger l = new Ledger(ds);
-        assertThat(l.migrate()).as("migrations applied to a new ledger").isEqualTo(1);
+        assertThat(l.migrate()).as("migrations applied to a new ledger").isEqualTo(Migrations.COUNT);
         assertThat(l.migrate()).as("nothing left to apply").isZero();
         l.ping();
         return l;

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.ledger;
 
+import io.fluxion.orchestrator.testing.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -81,10 +82,10 @@ class LedgerUpgradeTest {
                     + " TIMESTAMP WITH TIME ZONE '2026-11-22 05:00:00+00')");
         }
         Ledger ledger = new Ledger(ds);
-        assertThat(ledger.migrate()).isEqualTo(1);
+        assertThat(ledger.migrate()).isEqualTo(Migrations.COUNT);
         // every later start finds nothing to do
         assertThat(ledger.migrate()).isZero();
-        assertThat(history(ds)).containsExactly("0 BASELINE true", "1 SQL true");
+        assertThat(history(ds)).containsExactlyElementsOf(Migrations.historyAfterBaseline());
 
         RunRecord old = ledger.run(1).orElseThrow();
         assertThat(old.businessDates()).containsExactly(D.minusDays(3), D.minusDays(2), D);
@@ -129,9 +130,9 @@ class LedgerUpgradeTest {
         }
 
         Ledger ledger = new Ledger(ds);
-        assertThat(ledger.migrate()).isEqualTo(1);
+        assertThat(ledger.migrate()).isEqualTo(Migrations.COUNT);
         assertThat(ledger.migrate()).isZero();
-        assertThat(history(ds)).containsExactly("0 BASELINE true", "1 SQL true");
+        assertThat(history(ds)).containsExactlyElementsOf(Migrations.historyAfterBaseline());
 
         RunRecord open = ledger.run(run).orElseThrow();
         assertThat(open.businessDates()).hasSize(365).endsWith(D);
@@ -160,8 +161,8 @@ class LedgerUpgradeTest {
         }
         ds = LedgerDatabases.open(Kind.H2, data);
         Ledger ledger = new Ledger(ds);
-        assertThat(ledger.migrate()).isEqualTo(1);
-        assertThat(history(ds)).containsExactly("0 BASELINE true", "1 SQL true");
+        assertThat(ledger.migrate()).isEqualTo(Migrations.COUNT);
+        assertThat(history(ds)).containsExactlyElementsOf(Migrations.historyAfterBaseline());
 
         List<RunRecord> runs = ledger.recentRuns(10);
         assertThat(runs).extracting(RunRecord::status).containsExactly("SUCCEEDED", "SUCCEEDED");

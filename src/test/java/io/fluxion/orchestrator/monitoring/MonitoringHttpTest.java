@@ -97,6 +97,8 @@ class MonitoringHttpTest {
         duckDir = Files.createDirectories(tmp.resolve("duck"));
 
         Map<String, String> p = Apps.base(data);
+        // the alerts about a run that keeps the backend down (too long, not back by the window end): stop-first
+        p.put("fluxion.window.strategy", "stop-first");
         p.putAll(stores.storeProperties(STORES, "tienda_72", storeProxy.port()));
         p.putAll(ecs.properties());
         p.put("fluxion.backend.ecs.endpoint", "http://127.0.0.1:" + ecsProxy.port());

@@ -79,6 +79,8 @@ class EcsWindowTest {
         props = Apps.base(data);
         props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02"), "tienda_02", proxy.port()));
         props.put("fluxion.etl.chunk-size", "500");
+        // the ECS conversation of stop-first (the backend down for the whole pull); staged: StagedStrategyTest
+        props.put("fluxion.window.strategy", "stop-first");
         // one attempt per store: a failed store is not tried again 20 minutes later
         props.put("fluxion.etl.max-attempts", "1");
         // one task, which ECS stops (and starts) over two polls

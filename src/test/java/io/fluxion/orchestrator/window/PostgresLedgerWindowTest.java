@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.window;
 
+import io.fluxion.orchestrator.testing.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxion.orchestrator.FluxionConfiguration;
@@ -113,7 +114,7 @@ class PostgresLedgerWindowTest {
             assertThat(log.lines("INFO")).filteredOn(l -> l.contains("schema migration(s) applied now"))
                     .hasSize(2)
                     .allMatch(l -> l.contains("jdbc:postgresql://") && l.contains("password=***"))
-                    .anyMatch(l -> l.contains("(1 schema migration(s)"))
+                    .anyMatch(l -> l.contains("(" + Migrations.COUNT + " schema migration(s)"))
                     .anyMatch(l -> l.contains("(0 schema migration(s)"));
             assertThat(String.join("\n", log.lines())).doesNotContain(PostgresServer.PASSWORD);
         }

@@ -65,6 +65,9 @@ class WindowHoursAndDeadlineTest {
         ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
         data = tmp.resolve("data");
         props = Apps.base(data);
+        // the run deadline with the backend down for the whole pull (staged cuts the pull at its stage deadline,
+        // StagedStrategyTest)
+        props.put("fluxion.window.strategy", "stop-first");
         // tienda_02 (through the proxy) first, then tienda_03
         props.putAll(stores.storeProperties(List.of("tienda_02", "tienda_03"), "tienda_02", proxy.port()));
         props.putAll(ecs.properties());

@@ -1,0 +1,51 @@
+package io.fluxion.orchestrator.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The ledger's versioned migrations as the build ships them ({@code db/ledger/V<n>__*.sql} on the class path), so
+ * that tests about "every migration applied" need no edit when a migration is added.
+ */
+public final class Migrations {
+    /** How many migrations a new ledger gets. */
+    public static final int COUNT = count();
+
+    private Migrations() {
+    }
+
+    /** Flyway's history of a ledger migrated to the last version: "1 SQL true", "2 SQL true", ... */
+    public static List<String> history() {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= COUNT; i++) {
+            out.add(i + " SQL true");
+        }
+        return out;
+    }
+
+    /** The same after a baseline at version 0 (a ledger older than the migrations). */
+    public static List<String> historyAfterBaseline() {
+        List<String> out = new ArrayList<>(List.of("0 BASELINE true"));
+        out.addAll(history());
+        return out;
+    }
+
+    private static int count() {
+        try {
+            Path dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
+            try (Stream<Path> files = Files.list(dir)) {
+                return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
