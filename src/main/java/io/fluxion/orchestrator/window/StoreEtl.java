@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.etl.KeysetPull;
 import io.fluxion.orchestrator.etl.SalesKeyset;
 import io.fluxion.orchestrator.etl.SalesLoad;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.etl.TransientErrors;
 import io.fluxion.orchestrator.ledger.HeldDay;
 import io.fluxion.orchestrator.ledger.Ledger;
@@ -65,6 +66,19 @@ public class StoreEtl {
             ex.setProperty(SKIP, true);
             LOG.warn("Store {} {}: {}", item.storeId(), item.date(), stop.isRaised() ? notStarted
                     : "not started, the run's deadline " + run.deadline() + " has passed");
+            return;
+        }
+        java.util.Optional<SourceProbe.Result> down = run.unreachable(item.storeId());
+        if (down.isPresent()) {
+            // the probe before this round could not reach the source: no DuckDB transaction, no chunk, no redelivery
+            String reason = "source unreachable (probe " + down.get().at() + "): " + down.get().error()
+                    + "; not loaded, retried per the retry rules";
+            p.started(now);
+            p.failed(reason, now);
+            ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
+                    run.getId(), item.storeId(), item.date(), 0, reason, now);
+            ex.setProperty(SKIP, true);
+            LOG.warn("Store {} {}: attempt {} not tried: {}", item.storeId(), item.date(), p.attempts(), reason);
             return;
         }
         ex.setProperty(SKIP, false);

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /** The in-memory state of one window run while it is active (the ledger holds its durable record). */
 public class WindowRun {
-    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE }
+    public enum Phase { PROBING_STORES, STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE }
 
     private final long id;
     private final String kind;
@@ -30,6 +31,10 @@ public class WindowRun {
     private volatile DuckDbWriter.Lease lease;
     private volatile boolean noMoreRetries;
     private volatile String aborted;
+    /** Stores the newest probe of this run found unreachable: their loads are not tried until a probe finds them. */
+    private final Map<String, SourceProbe.Result> unreachable = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The newest probe of each store of this run (for the status API and the page). */
+    private final Map<String, SourceProbe.Result> probes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
                      Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
@@ -207,5 +212,27 @@ public class WindowRun {
             }
         }
         return out;
+    }
+
+    /** A probe round of this run: unreachable stores are not loaded until a later round finds them. */
+    public void probed(SourceProbe.Round round) {
+        for (SourceProbe.Result r : round.results().values()) {
+            probes.put(r.storeId(), r);
+            if (r.reachable()) {
+                unreachable.remove(r.storeId());
+            } else {
+                unreachable.put(r.storeId(), r);
+            }
+        }
+    }
+
+    /** The store's failed probe, when the newest probe of this run could not reach it. */
+    public java.util.Optional<SourceProbe.Result> unreachable(String storeId) {
+        return java.util.Optional.ofNullable(unreachable.get(storeId));
+    }
+
+    /** The newest probe of each store of this run, by store id. */
+    public Map<String, SourceProbe.Result> probes() {
+        return Map.copyOf(probes);
     }
 }
