@@ -58,7 +58,7 @@ class ApiProtectedReadsTest {
     @Test
     void theApisReadsNeedTheTokenTheStatusAndThePageDoNot() {
         for (String p : List.of("/api/etl/scheduler/status", "/api/etl/ventas/status", "/api/etl/ventas/logs",
-                "/api/ventas/gaps", "/api/etl/runs", "/api/etl/runs/1")) {
+                "/api/ventas/gaps", "/api/etl/runs", "/api/etl/runs/1", "/api/alerts")) {
             HttpApp.Resp r = app.get(p);
             assertThat(r.status()).as(p).isEqualTo(401);
             assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
