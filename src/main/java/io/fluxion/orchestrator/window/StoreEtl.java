@@ -16,6 +16,7 @@ import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,8 @@ public class StoreEtl {
         java.util.Optional<SourceProbe.Result> down = run.unreachable(item.storeId());
         if (down.isPresent()) {
             // the probe before this round could not reach the source: no DuckDB transaction, no chunk, no redelivery
-            String reason = "source unreachable (probe " + down.get().at() + "): " + down.get().error()
+            String reason = "source unreachable (probe at " + down.get().at().truncatedTo(ChronoUnit.SECONDS) + "): "
+                    + down.get().error()
                     + "; not loaded, retried per the retry rules";
             p.started(now);
             p.failed(reason, now);
