@@ -65,7 +65,7 @@ class ApiProtectedReadsTest {
             assertThat(r.json().get("field").textValue()).isEqualTo("Authorization");
             assertThat(app.send("GET", p, null, TOKEN).status()).as(p).isIn(200, 404);
         }
-        for (String p : List.of("/maintenance-status", "/", "/web/app.js", "/api/openapi.json")) {
+        for (String p : List.of("/maintenance-status", "/", "/web/app.js", "/web/monitoring.js", "/api/openapi.json")) {
             assertThat(app.get(p).status()).as(p).isEqualTo(200);
         }
     }
