@@ -291,7 +291,7 @@ public class WindowService {
      * {@code fluxion.monitoring.probe-timeout}) and records each answer in the ledger ({@code store_probe}). A store
      * found unreachable is not loaded in this round: {@link StoreEtl#begin} records its attempt failed with the probe's
      * reason without opening DuckDB or pulling a chunk, and it is retried per the retry rules (each retry round probes
-     * its stores again first). Never fails the run: when the probe or the ledger fails, the stores load as usual.
+     * its stores again first). Never fails the run: a ledger that refuses the probe's records is logged.
      */
     public void probeStores(Exchange ex) {
         WindowRun run = run(ex);
@@ -303,39 +303,29 @@ public class WindowService {
         if (storeIds.isEmpty() || stop.isRaised()) {
             return;
         }
-        Long step = null;
+        Instant started = clock.now();
+        // never throws: a store that does not answer within the probe timeout is unreachable
+        SourceProbe.Round round = probe.probe(storeIds.stream().map(config::store).toList(), "window run #" + run.getId());
+        run.probed(round);
+        List<SourceProbe.Result> down = round.unreachable();
+        String detail = (round.results().size() - down.size()) + " of " + round.results().size()
+                + " store sources answer" + (down.isEmpty() ? "" : "; unreachable, not loaded now (retried per the"
+                + " retry rules): " + Texts.list(down.stream().map(r -> r.storeId() + " (" + r.error() + ")").toList(), 10));
+        if (down.isEmpty()) {
+            LOG.info("Window run #{}: {}", run.getId(), detail);
+        } else {
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
+        }
+        // the ledger's trouble changes nothing of the above: logged, and the run goes on
         try {
-            step = ledger.stepStarted(run.getId(), "probe-stores", clock.now());
-            SourceProbe.Round round = probe.probe(storeIds.stream().map(config::store).toList(),
-                    "window run #" + run.getId());
-            run.probed(round);
+            long step = ledger.stepStarted(run.getId(), "probe-stores", started);
             for (SourceProbe.Result r : round.results().values()) {
                 ledger.storeProbe(run.getId(), r.storeId(), r.reachable(), r.millis(), r.error(), r.at());
             }
-            List<SourceProbe.Result> down = round.unreachable();
-            String detail = (round.results().size() - down.size()) + " of " + round.results().size()
-                    + " store sources answer" + (down.isEmpty() ? "" : "; unreachable, not loaded now (retried per the"
-                    + " retry rules): " + Texts.list(down.stream().map(r -> r.storeId() + " (" + r.error() + ")").toList(),
-                    10));
             ledger.stepEnded(step, down.isEmpty() ? "OK" : "UNREACHABLE", detail, clock.now());
-            if (down.isEmpty()) {
-                LOG.info("Window run #{}: {}", run.getId(), detail);
-            } else {
-                LOG.warn("Window run #{}: {}", run.getId(), detail);
-            }
         } catch (RuntimeException e) {
-            String why = "store probe not recorded, the stores load as usual: " + Secrets.scrub(e.getMessage(),
-                    config.secrets());
-            LOG.warn("Window run #{}: {}", run.getId(), why);
-            if (step != null) {
-                long id = step;
-                try {
-                    ledger.stepEnded(id, "FAILED", why, clock.now());
-                } catch (RuntimeException again) {
-                    LOG.warn("Window run #{}: the ledger refused the probe step's end too: {}", run.getId(),
-                            again.getMessage());
-                }
-            }
+            LOG.warn("Window run #{}: the ledger did not record the store probe: {}", run.getId(),
+                    Secrets.scrub(e.getMessage(), config.secrets()));
         }
     }
 
