@@ -33,8 +33,6 @@ public class WindowRun {
     private volatile String aborted;
     /** Stores the newest probe of this run found unreachable: their loads are not tried until a probe finds them. */
     private final Map<String, SourceProbe.Result> unreachable = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The newest probe of each store of this run (for the status API and the page). */
-    private final Map<String, SourceProbe.Result> probes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
                      Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
@@ -217,7 +215,6 @@ public class WindowRun {
     /** A probe round of this run: unreachable stores are not loaded until a later round finds them. */
     public void probed(SourceProbe.Round round) {
         for (SourceProbe.Result r : round.results().values()) {
-            probes.put(r.storeId(), r);
             if (r.reachable()) {
                 unreachable.remove(r.storeId());
             } else {
@@ -229,10 +226,5 @@ public class WindowRun {
     /** The store's failed probe, when the newest probe of this run could not reach it. */
     public java.util.Optional<SourceProbe.Result> unreachable(String storeId) {
         return java.util.Optional.ofNullable(unreachable.get(storeId));
-    }
-
-    /** The newest probe of each store of this run, by store id. */
-    public Map<String, SourceProbe.Result> probes() {
-        return Map.copyOf(probes);
     }
 }
