@@ -73,14 +73,14 @@ public class StoreEtl {
         if (down.isPresent()) {
             // the probe before this round could not reach the source: no DuckDB transaction, no chunk, no redelivery
             String reason = "source unreachable (probe at " + down.get().at().truncatedTo(ChronoUnit.SECONDS) + "): "
-                    + down.get().error()
-                    + "; not loaded, retried per the retry rules";
+                    + down.get().error() + "; nothing pulled";
             p.started(now);
             p.failed(reason, now);
             ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
                     run.getId(), item.storeId(), item.date(), 0, reason, now);
             ex.setProperty(SKIP, true);
-            LOG.warn("Store {} {}: attempt {} not tried: {}", item.storeId(), item.date(), p.attempts(), reason);
+            // a failed attempt, like fail()'s: ERROR, so fluxion-errors.log names the store
+            LOG.error("Store {} {}: attempt {} failed without a load: {}", item.storeId(), item.date(), p.attempts(), reason);
             return;
         }
         ex.setProperty(SKIP, false);
