@@ -7,6 +7,7 @@ import io.fluxion.orchestrator.backend.EcsBackendControl;
 import io.fluxion.orchestrator.backend.NoBackendControl;
 import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.ConfigSources;
+import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.OwnerOnly;
 import io.fluxion.orchestrator.config.StoreConfig;
@@ -15,6 +16,7 @@ import io.fluxion.orchestrator.etl.CoverageImport;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.etl.SourceDataSource;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.etl.SourcePull;
 import io.fluxion.orchestrator.klk.KlkWiring;
 import io.fluxion.orchestrator.ledger.Ledger;
@@ -131,8 +133,14 @@ public class FluxionConfiguration implements CamelConfiguration {
         BackendControl backend = backend(cfg, context, clock, stop);
         DuckDbWriter writer = new DuckDbWriter(cfg.duckdbPath(), clock);
         Sleeper sleeper = registry.lookupByNameAndType(SLEEPER, Sleeper.class);
+        // the stores' sources probed (connect + SELECT 1, in parallel, bounded): at each window start, by the health
+        // check and the status API (monitoring.StoreProbe); the newest answer per store is shared
+        SourceProbe sourceProbe = new SourceProbe(clock, Durations.parse(SourceProbe.TIMEOUT_KEY,
+                pc.resolveProperty(SourceProbe.TIMEOUT_KEY).orElse("10s")), cfg.secrets(),
+                context.getExecutorServiceManager().newFixedThreadPool(this, "store-probe",
+                        Math.max(1, Math.min(8, cfg.enabledStores().size()))));
         WindowService window = new WindowService(cfg, windowClock, ledger, settings, backend, writer,
-                sleeper == null ? stop::sleep : sleeper, stop);
+                sleeper == null ? stop::sleep : sleeper, stop, sourceProbe);
         StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock, stop);
 
         registry.bind(Beans.CONFIG, cfg);
@@ -143,6 +151,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("ledgerDataSource", DataSource.class, ledgerPool);
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind(Beans.DUCKDB_WRITER, writer);
+        registry.bind(Beans.SOURCE_PROBE, sourceProbe);
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded
         registry.bind("coverageImport", new CoverageImport(ledger, writer, clock));
         registry.bind(Beans.WINDOW_SERVICE, window);

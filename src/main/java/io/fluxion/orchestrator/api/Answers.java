@@ -35,7 +35,44 @@ public final class Answers {
     @JsonNaming(SnakeCaseStrategy.class)
     public record SchedulerStatus(boolean enabled, boolean isRunning, String nextExecution, String lastExecution,
                                   int pendingRetries, CurrentRun currentRun, DailySummary dailySummary,
-                                  Map<String, Object> config, Map<String, Object> klkRoutes) {
+                                  Map<String, Object> config, Map<String, Object> klkRoutes, BackendView backend,
+                                  Connectivity connectivity) {
+    }
+
+    /**
+     * The backend's real state ({@code BackendControl.state()}): in ecs mode DescribeServices' counts and the primary
+     * deployment's rollout (cached a few seconds); {@code state} "unknown" with the reason in {@code detail} when ECS
+     * does not answer. {@code stopped_by_run}: the active run that has the backend stopped, if any.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record BackendView(String mode, String state, String service, String cluster, Integer desiredCount,
+                              Integer runningCount, Integer pendingCount, String rolloutState, String rolloutReason,
+                              String detail, String checkedAt, Long stoppedByRun) {
+    }
+
+    /** The newest probe of each enabled store's source (the window's at its start, health's or the status's own). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Connectivity(int stores, int reachable, int unreachable, int unknown, List<StoreReach> results) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreReach(String storeId, String name, Boolean reachable, String error, Long millis,
+                             String checkedAt, String checkedBy) {
+    }
+
+    /** One probe of a run (ledger table store_probe). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record ProbeView(String storeId, boolean reachable, long millis, String error, String probedAt) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Alerts(List<AlertView> alerts) {
+    }
+
+    /** An alert of the ledger (table alert_event), and what the webhook did with it. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record AlertView(long id, String kind, String severity, String text, Long runId, String webhookStatus,
+                            int webhookAttempts, String webhookError, String createdAt, String sentAt) {
     }
 
     @JsonNaming(SnakeCaseStrategy.class)
@@ -85,7 +122,7 @@ public final class Answers {
     /** A run with its steps, its store attempts and, while it runs, its progress. */
     @JsonNaming(SnakeCaseStrategy.class)
     public record RunDetail(@JsonUnwrapped RunView run, List<StepView> steps, List<AttemptView> attempts,
-                            CurrentRun progress) {
+                            List<ProbeView> probes, CurrentRun progress) {
     }
 
     @JsonNaming(SnakeCaseStrategy.class)

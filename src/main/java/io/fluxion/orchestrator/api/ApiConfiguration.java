@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
@@ -50,7 +51,11 @@ public class ApiConfiguration implements CamelConfiguration {
                 return window.retryable(run).size();
             }
         }, settings));
-        r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, settings, context));
+        BackendControl backend = r.lookupByNameAndType("backendControl", BackendControl.class);
+        if (backend == null) {
+            throw new IllegalStateException("ApiConfiguration must run after FluxionConfiguration (no backendControl)");
+        }
+        r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, settings, backend, context));
         r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock));
 
         PropertiesComponent pc = context.getPropertiesComponent();

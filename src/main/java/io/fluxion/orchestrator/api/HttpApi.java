@@ -1,11 +1,17 @@
 package io.fluxion.orchestrator.api;
 
+import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.config.Texts;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;
+import io.fluxion.orchestrator.monitoring.Alerts;
+import io.fluxion.orchestrator.monitoring.StoreProbe;
 import io.fluxion.orchestrator.schedule.ScheduledRoute;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
@@ -39,9 +45,11 @@ public class HttpApi {
     private final WindowService window;
     private final SchedulerSettings settings;
     private final CamelContext context;
+    private final BackendControl backend;
 
     public HttpApi(FluxionConfig config, Clock clock, Ledger ledger, WindowService window, SchedulerSettings settings,
-                   CamelContext context) {
+                   BackendControl backend, CamelContext context) {
+        this.backend = backend;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
@@ -77,7 +85,66 @@ public class HttpApi {
         boolean enabled = settings.enabled();
         return new Answers.SchedulerStatus(enabled, run != null, enabled ? Views.ISO.format(settings.nextStart()) : null,
                 last == null ? null : Views.iso(last.startedAt(), zone()), window.pendingRetries(), currentRun(run),
-                done == null ? null : dailySummary(done), settings.view(), klk);
+                done == null ? null : dailySummary(done), settings.view(), klk, backend(run), connectivity());
+    }
+
+    /** The backend's state as its control knows it (cached, never failing), and the run that has it stopped. */
+    private Answers.BackendView backend(WindowRun run) {
+        BackendControl.BackendState st;
+        try {
+            st = backend.state();
+        } catch (RuntimeException e) {
+            st = new BackendControl.BackendState(backend.mode(), "unknown", null, null, null, null, null, null, null,
+                    "the backend's state could not be read: " + e.getClass().getSimpleName(), null);
+        }
+        Long stoppedBy = run != null && run.backendTouched() && run.backendStartedAt() == null ? run.getId() : null;
+        return new Answers.BackendView(st.mode(), st.state(), st.service(), st.cluster(), st.desired(), st.running(),
+                st.pending(), st.rollout(), Secrets.scrub(st.rolloutReason(), config.secrets()),
+                Secrets.scrub(st.detail(), config.secrets()), Views.iso(st.checkedAt(), zone()), stoppedBy);
+    }
+
+    /**
+     * Each enabled store's newest probe, never waiting for one: a missing or stale answer (older than
+     * fluxion.monitoring.probe-max-age) starts a probe in the background, which the next poll shows.
+     */
+    private Answers.Connectivity connectivity() {
+        StoreProbe probe = context.getRegistry().lookupByNameAndType("storeProbe", StoreProbe.class);
+        if (probe == null) {
+            return null;
+        }
+        Map<String, SourceProbe.Result> known = probe.knownAndRefresh().results();
+        List<Answers.StoreReach> rows = new ArrayList<>();
+        int ok = 0;
+        int down = 0;
+        for (StoreConfig s : probe.stores()) {
+            SourceProbe.Result r = known.get(s.id());
+            if (r == null) {
+                rows.add(new Answers.StoreReach(s.id(), s.name(), null, null, null, null, null));
+                continue;
+            }
+            if (r.reachable()) {
+                ok++;
+            } else {
+                down++;
+            }
+            rows.add(new Answers.StoreReach(s.id(), s.name(), r.reachable(), r.error(), r.millis(),
+                    Views.iso(r.at(), zone()), r.by()));
+        }
+        return new Answers.Connectivity(rows.size(), ok, down, rows.size() - ok - down, rows);
+    }
+
+    /** The newest alerts of the ledger (table alert_event), newest first. */
+    public Answers.Alerts alerts(@Header("limit") String rawLimit) {
+        Integer limit = Requests.integer("limit", rawLimit, 1, 500);
+        Alerts alerts = context.getRegistry().lookupByNameAndType("alerts", Alerts.class);
+        if (alerts == null) {
+            return new Answers.Alerts(List.of());
+        }
+        return new Answers.Alerts(alerts.recent(limit == null ? 50 : limit).stream()
+                .map(a -> new Answers.AlertView(a.id(), a.kind(), a.severity(), a.text(), a.runId(), a.webhookStatus(),
+                        a.webhookAttempts(), a.webhookError(), Views.iso(a.createdAt(), zone()),
+                        Views.iso(a.sentAt(), zone())))
+                .toList());
     }
 
     private Answers.DailySummary dailySummary(RunRecord r) {
@@ -215,6 +282,8 @@ public class HttpApi {
         RunRecord r = ledger.run(id).orElseThrow(() -> new ApiException(404, "no run #" + id, "id"));
         return new Answers.RunDetail(Views.run(r, zone()), ledger.steps(id).stream().map(s -> Views.step(s, zone())).toList(),
                 ledger.attempts(id).stream().map(a -> Views.attempt(a, zone())).toList(),
+                ledger.storeProbes(id).stream().map(p -> new Answers.ProbeView(p.storeId(), p.reachable(), p.millis(),
+                        p.error(), Views.iso(p.probedAt(), zone()))).toList(),
                 currentRun(window.current().filter(c -> c.getId() == id).orElse(null)));
     }
 }

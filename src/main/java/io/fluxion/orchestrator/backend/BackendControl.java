@@ -34,9 +34,23 @@ public interface BackendControl {
         return "";
     }
 
-    /** Current desired and running counts, for the status API and health; never throws. */
-    BackendState describe();
+    /**
+     * The backend's state now, for the scheduler status and the page: what the mode knows. In {@code ecs} mode
+     * DescribeServices' counts and the primary deployment's rollout, cached for a few seconds (the page polls);
+     * never throws and never waits long: when ECS does not answer, the state is {@code unknown} with the reason.
+     */
+    BackendState state();
 
-    record BackendState(String mode, Integer desired, Integer running, String detail) {
+    /**
+     * @param mode          {@code none}, {@code dry-run}, {@code ecs}
+     * @param state         {@code running}, {@code stopped}, {@code starting}, {@code stopping}, {@code deploying},
+     *                      {@code rollout-failed}, {@code unknown} (ECS did not answer), or the mode itself for
+     *                      {@code none} and {@code dry-run} (no backend is observed)
+     * @param rollout       the primary deployment's rollout state (COMPLETED, IN_PROGRESS, FAILED), or null
+     * @param detail        a sentence for the operator (the reason when unknown)
+     * @param checkedAt     when ECS answered (or was asked, when unknown); null when nothing is asked
+     */
+    record BackendState(String mode, String state, String service, String cluster, Integer desired, Integer running,
+                        Integer pending, String rollout, String rolloutReason, String detail, java.time.Instant checkedAt) {
     }
 }

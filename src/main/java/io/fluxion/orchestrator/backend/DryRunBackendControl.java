@@ -40,7 +40,9 @@ public class DryRunBackendControl implements BackendControl {
     }
 
     @Override
-    public BackendState describe() {
-        return new BackendState(mode(), null, null, "dry-run: no ECS call is made");
+    public BackendState state() {
+        return new BackendState(mode(), "dry-run", cfg.service(), cfg.cluster(), cfg.desiredCount(), null, null, null,
+                null, "dry-run: no ECS call is made; a window would scale service " + cfg.service() + " of cluster "
+                + cfg.cluster() + " to 0 and back to " + cfg.desiredCount(), null);
     }
 }

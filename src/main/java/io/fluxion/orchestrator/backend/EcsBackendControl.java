@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.backend;
 
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.EcsClientBuilder;
+import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 
@@ -51,6 +53,12 @@ public class EcsBackendControl implements BackendControl {
     private final FluxionConfig.Backend cfg;
     private final Clock clock;
     private final StopSignal stop;
+    /** How long {@link #state()} reuses ECS's answer: the page polls every few seconds. */
+    public static final Duration STATE_TTL = Duration.ofSeconds(5);
+    /** Longest {@link #state()} waits for ECS (the SDK's own retries included). */
+    public static final Duration STATE_CALL_TIMEOUT = Duration.ofSeconds(3);
+    private final java.util.concurrent.locks.ReentrantLock stateLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile BackendState lastState;
     private int transientErrors;
     private String lastTransientError;
 
@@ -110,13 +118,80 @@ public class EcsBackendControl implements BackendControl {
     }
 
     @Override
-    public BackendState describe() {
-        try {
-            Service s = service();
-            return new BackendState(mode(), s.desiredCount(), s.runningCount(), s.status());
-        } catch (RuntimeException e) {
-            return new BackendState(mode(), null, null, "ECS unreachable: " + e.getMessage());
+    public BackendState state() {
+        BackendState known = lastState;
+        if (known != null && known.checkedAt() != null
+                && Duration.between(known.checkedAt(), clock.instant()).compareTo(STATE_TTL) < 0) {
+            return known;
         }
+        // one DescribeServices at a time: a poller that comes while one is asked gets the last answer
+        if (!stateLock.tryLock()) {
+            return known != null ? known : unknown("ECS is being asked", clock.instant());
+        }
+        try {
+            known = lastState;
+            if (known != null && known.checkedAt() != null
+                    && Duration.between(known.checkedAt(), clock.instant()).compareTo(STATE_TTL) < 0) {
+                return known;
+            }
+            BackendState now = askState();
+            lastState = now;
+            return now;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private BackendState askState() {
+        Instant at = clock.instant();
+        try {
+            DescribeServicesResponse r = ecs.describeServices(b -> b.cluster(cfg.cluster()).services(cfg.service())
+                    .overrideConfiguration(o -> o.apiCallTimeout(STATE_CALL_TIMEOUT)));
+            Service s = r.services().stream().filter(x -> cfg.service().equals(x.serviceName())).findFirst().orElse(null);
+            if (s == null) {
+                String why = r.failures().isEmpty() ? "not found" : r.failures().get(0).reason();
+                return unknown("ECS answers, but " + name() + " is " + why, at);
+            }
+            Deployment primary = s.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst()
+                    .orElse(null);
+            String rollout = primary == null ? null : primary.rolloutStateAsString();
+            String state = summary(s, rollout);
+            String detail = name() + " " + s.status() + ": desired " + s.desiredCount() + ", running " + s.runningCount()
+                    + ", pending " + s.pendingCount() + (rollout == null ? "" : ", rollout " + rollout);
+            return new BackendState(mode(), state, cfg.service(), cfg.cluster(), s.desiredCount(), s.runningCount(),
+                    s.pendingCount(), rollout, primary == null ? null : Texts.clip(primary.rolloutStateReason(), 300),
+                    detail, clock.instant());
+        } catch (RuntimeException e) {
+            String why = e instanceof SdkException sdk ? describe(sdk) : e.getMessage();
+            return unknown("ECS did not answer DescribeServices for " + name() + ": " + e.getClass().getSimpleName()
+                    + (why == null ? "" : " " + Texts.clip(why, 300)), at);
+        }
+    }
+
+    private BackendState unknown(String why, Instant at) {
+        return new BackendState(mode(), "unknown", cfg.service(), cfg.cluster(), null, null, null, null, null, why, at);
+    }
+
+    /** One word for the page: what the counts and the primary deployment say. */
+    static String summary(Service s, String rollout) {
+        if ("FAILED".equals(rollout)) {
+            return "rollout-failed";
+        }
+        if (!"ACTIVE".equals(s.status())) {
+            return s.status() == null ? "unknown" : s.status().toLowerCase(java.util.Locale.ROOT);
+        }
+        int desired = s.desiredCount() == null ? 0 : s.desiredCount();
+        int running = s.runningCount() == null ? 0 : s.runningCount();
+        if (desired == 0) {
+            return running == 0 ? "stopped" : "stopping";
+        }
+        if (running < desired) {
+            return "starting";
+        }
+        if (running > desired) {
+            return "stopping";
+        }
+        return "IN_PROGRESS".equals(rollout) ? "deploying" : "running";
     }
 
     /** "ECS service S in cluster C": every reason names the service, so an alert says which backend is down. */

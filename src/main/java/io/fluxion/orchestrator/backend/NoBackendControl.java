@@ -23,7 +23,8 @@ public class NoBackendControl implements BackendControl {
     }
 
     @Override
-    public BackendState describe() {
-        return new BackendState(mode(), null, null, "no backend is controlled (fluxion.backend.mode=none)");
+    public BackendState state() {
+        return new BackendState(mode(), "none", null, null, null, null, null, null, null,
+                "no backend is controlled (fluxion.backend.mode=none)", null);
     }
 }

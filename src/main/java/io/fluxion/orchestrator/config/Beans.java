@@ -19,6 +19,8 @@ public final class Beans {
     public static final String WINDOW_SERVICE = "windowService";
     public static final String SAVED_SETTINGS = "savedSettings";
     public static final String DUCKDB_WRITER = "duckDbWriter";
+    /** {@code etl.SourceProbe}: the stores' connectivity, shared by the window, health and the API. */
+    public static final String SOURCE_PROBE = "sourceProbe";
 
     private Beans() {
     }

@@ -366,6 +366,21 @@ public class Ledger {
         });
     }
 
+    /** A store's connectivity probe of a window run (at its start, or before a retry round). */
+    public void storeProbe(long runId, String storeId, boolean reachable, long millis, String error, Instant at) {
+        update("INSERT INTO store_probe (run_id, store_id, reachable, millis, error, probed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                runId, storeId, reachable, millis, Texts.clip(error, 1000), ts(at));
+    }
+
+    /** A run's probes, oldest first (at most stores x attempts rows). */
+    public List<ProbeRecord> storeProbes(long runId) {
+        return queryList("SELECT run_id, store_id, reachable, millis, error, probed_at FROM store_probe WHERE run_id = ?"
+                        + " ORDER BY id",
+                rs -> new ProbeRecord(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getString(5),
+                        instant(rs, 6)),
+                runId);
+    }
+
     public List<AttemptRecord> attempts(long runId) {
         return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
                         + " started_at, ended_at, rows_left_out, note, staged_at, merged_at FROM store_attempt WHERE run_id = ?"

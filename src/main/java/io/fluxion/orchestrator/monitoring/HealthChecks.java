@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.monitoring;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.window.WindowRun;
 import io.fluxion.orchestrator.window.WindowService;
@@ -208,9 +209,9 @@ public final class HealthChecks {
 
         @Override
         protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-            StoreProbe.Round round = probe.latest();
+            SourceProbe.Round round = probe.latest();
             round.results().forEach((id, r) -> builder.detail("store." + id, r.reachable() ? "reachable" : "unreachable"));
-            List<StoreProbe.Result> down = round.results().values().stream().filter(r -> !r.reachable()).toList();
+            List<SourceProbe.Result> down = round.unreachable();
             if (round.results().isEmpty()) {
                 builder.message("no store configured").up();
             } else if (down.isEmpty()) {
@@ -219,7 +220,7 @@ public final class HealthChecks {
                 StringBuilder sb = new StringBuilder();
                 sb.append(down.size()).append(" of ").append(round.results().size()).append(" store sources unreachable: ");
                 for (int i = 0; i < Math.min(down.size(), 10); i++) {
-                    StoreProbe.Result r = down.get(i);
+                    SourceProbe.Result r = down.get(i);
                     sb.append(i == 0 ? "" : "; ").append(r.storeId()).append(" (").append(r.error()).append(')');
                 }
                 if (down.size() > 10) {

@@ -5,6 +5,7 @@ import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.klk.KlkRoute;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.schedule.WindowClock;
@@ -91,13 +92,14 @@ public class MonitoringConfiguration implements CamelConfiguration {
             }
         }
 
-        StoreProbe probe = new StoreProbe(cfg.enabledStores(), clock,
-                Durations.parse("fluxion.monitoring.probe-timeout", props.apply("fluxion.monitoring.probe-timeout") == null
-                        ? "10s" : props.apply("fluxion.monitoring.probe-timeout")),
-                Durations.parse("fluxion.monitoring.probe-max-age", props.apply("fluxion.monitoring.probe-max-age") == null
-                        ? "1m" : props.apply("fluxion.monitoring.probe-max-age")),
-                secrets, context.getExecutorServiceManager().newFixedThreadPool(this, "store-probe",
-                        Math.max(1, Math.min(8, cfg.enabledStores().size()))));
+        SourceProbe sources = registry.lookupByNameAndType(Beans.SOURCE_PROBE, SourceProbe.class);
+        if (sources == null) {
+            throw new IllegalStateException("monitoring needs the bean " + Beans.SOURCE_PROBE + " of FluxionConfiguration");
+        }
+        String maxAge = props.apply("fluxion.monitoring.probe-max-age");
+        StoreProbe probe = new StoreProbe(cfg.enabledStores(), sources, clock,
+                Durations.parse("fluxion.monitoring.probe-max-age", maxAge == null ? "1m" : maxAge),
+                context.getExecutorServiceManager().newSingleThreadExecutor(this, "store-probe-refresh"));
         registry.bind("storeProbe", probe);
         registerHealthChecks(context, cfg, ledger, window, probe, secrets);
 

@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.etl.KeysetChunks;
 import io.fluxion.orchestrator.etl.KeysetPull;
 import io.fluxion.orchestrator.etl.SalesKeyset;
 import io.fluxion.orchestrator.etl.SalesLoad;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.etl.TransientErrors;
 import io.fluxion.orchestrator.ledger.HeldDay;
 import io.fluxion.orchestrator.ledger.Ledger;
@@ -15,6 +16,7 @@ import io.fluxion.orchestrator.lifecycle.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,20 @@ public class StoreEtl {
             LOG.warn("Store {} {}: {}", item.storeId(), item.date(), stop.isRaised() ? notStarted
                     : "not started, the run's " + (run.isStaged() ? "stage " : "") + "deadline " + run.pullDeadline()
                     + " has passed");
+            return;
+        }
+        java.util.Optional<SourceProbe.Result> down = run.unreachable(item.storeId());
+        if (down.isPresent()) {
+            // the probe before this round could not reach the source: no DuckDB transaction, no chunk, no redelivery
+            String reason = "source unreachable (probe at " + down.get().at().truncatedTo(ChronoUnit.SECONDS) + "): "
+                    + down.get().error() + "; nothing pulled";
+            p.started(now);
+            p.failed(reason, now);
+            ledger.attemptFailed(ledger.attemptStarted(run.getId(), item.storeId(), item.date(), p.attempts(), now),
+                    run.getId(), item.storeId(), item.date(), 0, reason, now);
+            ex.setProperty(SKIP, true);
+            // a failed attempt, like fail()'s: ERROR, so fluxion-errors.log names the store
+            LOG.error("Store {} {}: attempt {} failed without a load: {}", item.storeId(), item.date(), p.attempts(), reason);
             return;
         }
         ex.setProperty(SKIP, false);

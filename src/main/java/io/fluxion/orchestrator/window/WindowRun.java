@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.etl.DuckDbWriter;
 import io.fluxion.orchestrator.etl.Staging;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,8 +14,11 @@ import java.util.Map;
 
 /** The in-memory state of one window run while it is active (the ledger holds its durable record). */
 public class WindowRun {
-    /** STAGING and MERGING: strategy staged (the backend serves while staging; it is down only around MERGING). */
-    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE, STAGING, MERGING }
+    /**
+     * PROBING_STORES: the stores' connectivity probe at the start. STAGING and MERGING: strategy staged (the backend
+     * serves while staging; it is down only around MERGING).
+     */
+    public enum Phase { STOPPING_BACKEND, ETL, RELEASING_DUCKDB, STARTING_BACKEND, DONE, STAGING, MERGING, PROBING_STORES }
 
     private final long id;
     private final String kind;
@@ -41,6 +45,8 @@ public class WindowRun {
     private volatile Duration stagingTime = Duration.ZERO;
     private volatile Duration downtime = Duration.ZERO;
     private volatile int merges;
+    /** Stores the newest probe of this run found unreachable: their loads are not tried until a probe finds them. */
+    private final Map<String, SourceProbe.Result> unreachable = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WindowRun(long id, String kind, List<LocalDate> dates, List<WorkItem> workItems,
                      Map<String, StoreProgress> progress, Instant startedAt, Instant deadline) {
@@ -308,5 +314,21 @@ public class WindowRun {
 
     public synchronized void merged() {
         merges++;
+    }
+
+    /** A probe round of this run: unreachable stores are not loaded until a later round finds them. */
+    public void probed(SourceProbe.Round round) {
+        for (SourceProbe.Result r : round.results().values()) {
+            if (r.reachable()) {
+                unreachable.remove(r.storeId());
+            } else {
+                unreachable.put(r.storeId(), r);
+            }
+        }
+    }
+
+    /** The store's failed probe, when the newest probe of this run could not reach it. */
+    public java.util.Optional<SourceProbe.Result> unreachable(String storeId) {
+        return java.util.Optional.ofNullable(unreachable.get(storeId));
     }
 }

@@ -8,6 +8,7 @@ import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.DuckDbWriter;
+import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import io.fluxion.orchestrator.lifecycle.StopRequestedException;
@@ -65,6 +66,7 @@ public class WindowService {
     private final Sleeper sleeper;
     private final StopSignal stop;
     private final WindowPlan planner;
+    private final SourceProbe probe;
     private final AtomicReference<WindowRun> current = new AtomicReference<>();
     /** Ends of runs the ledger refused to record; written when the next run opens (at most a few are kept). */
     private final java.util.concurrent.ConcurrentLinkedQueue<UnrecordedEnd> unrecordedEnds =
@@ -77,8 +79,9 @@ public class WindowService {
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
-                         BackendControl backend, DuckDbWriter writer, Sleeper sleeper, StopSignal stop) {
+                         BackendControl backend, DuckDbWriter writer, Sleeper sleeper, StopSignal stop, SourceProbe probe) {
         this.sleeper = sleeper;
+        this.probe = probe;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
@@ -286,6 +289,51 @@ public class WindowService {
         ex.getIn().setBody(s);
     }
 
+    // ---- step 1b: the stores' connectivity --------------------------------------------------------
+
+    /**
+     * Probes the source of every store of the run (connect + {@code SELECT 1}, in parallel, the round bounded by
+     * {@code fluxion.monitoring.probe-timeout}) and records each answer in the ledger ({@code store_probe}). A store
+     * found unreachable is not loaded in this round: {@link StoreEtl#begin} records its attempt failed with the probe's
+     * reason without opening DuckDB or pulling a chunk, and it is retried per the retry rules (each retry round probes
+     * its stores again first). Never fails the run: a ledger that refuses the probe's records is logged.
+     */
+    public void probeStores(Exchange ex) {
+        WindowRun run = run(ex);
+        run.phase(WindowRun.Phase.PROBING_STORES);
+        probe(run, run.getWorkItems().stream().map(WorkItem::storeId).distinct().toList());
+    }
+
+    private void probe(WindowRun run, List<String> storeIds) {
+        if (storeIds.isEmpty() || stop.isRaised()) {
+            return;
+        }
+        Instant started = clock.now();
+        // never throws: a store that does not answer within the probe timeout is unreachable
+        SourceProbe.Round round = probe.probe(storeIds.stream().map(config::store).toList(), "window run #" + run.getId());
+        run.probed(round);
+        List<SourceProbe.Result> down = round.unreachable();
+        String detail = (round.results().size() - down.size()) + " of " + round.results().size()
+                + " store sources answer" + (down.isEmpty() ? "" : "; unreachable, not loaded now (retried per the"
+                + " retry rules): " + Texts.list(down.stream().map(r -> r.storeId() + " (" + r.error() + ")").toList(), 10));
+        if (down.isEmpty()) {
+            LOG.info("Window run #{}: {}", run.getId(), detail);
+        } else {
+            LOG.warn("Window run #{}: {}", run.getId(), detail);
+        }
+        // the ledger's trouble changes nothing of the above: logged, and the run goes on
+        try {
+            long step = ledger.stepStarted(run.getId(), "probe-stores", started);
+            for (SourceProbe.Result r : round.results().values()) {
+                ledger.storeProbe(run.getId(), r.storeId(), r.reachable(), r.millis(), r.error(), r.at());
+            }
+            ledger.stepEnded(step, down.isEmpty() ? "OK" : "UNREACHABLE", detail, clock.now());
+        } catch (RuntimeException e) {
+            LOG.warn("Window run #{}: the ledger did not record the store probe: {}", run.getId(),
+                    Secrets.scrub(e.getMessage(), config.secrets()));
+        }
+    }
+
     // ---- step 2: stop the backend ----------------------------------------------------------------
 
     /** Scales the backend to zero and waits for the drain; throws when it does not drain (DuckDB is then never touched). */
@@ -416,6 +464,8 @@ public class WindowService {
         }
         Instant now = clock.now();
         List<WorkItem> items = WindowPlan.dueRetries(retryable(run), interval, now);
+        // a store still unreachable fails this attempt at once (StoreEtl.begin) rather than waiting out its chunks
+        probe(run, items.stream().map(WorkItem::storeId).distinct().toList());
         for (WorkItem w : items) {
             LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
                     maxAttempts());

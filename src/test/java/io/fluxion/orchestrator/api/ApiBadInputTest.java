@@ -69,6 +69,7 @@ class ApiBadInputTest {
         Ledger l = app.ledger();
         StringBuilder sb = new StringBuilder();
         sb.append(l.recentRuns(1000)).append('|').append(l.storeDays()).append('|')
+                .append(app.bean("alerts", io.fluxion.orchestrator.monitoring.Alerts.class).recent(1000)).append('|')
                 .append(l.businessDays(YESTERDAY.minusDays(400), YESTERDAY.plusDays(400)));
         for (String k : List.of("window.enabled", "window.start", "etl.max-attempts", "etl.retry-interval-minutes")) {
             sb.append('|').append(k).append('=').append(l.setting(k).orElse(null));
@@ -177,6 +178,13 @@ class ApiBadInputTest {
         l.add(Arguments.of("GET", "/api/ventas/gaps?desde=2026-99-01", null, "desde"));
         l.add(Arguments.of("GET", "/api/ventas/gaps?desde=2027-01-01", null, "desde"));
         l.add(Arguments.of("GET", "/api/etl/ventas/logs?run_id=-1", null, "run_id"));
+        // the alerts list: a bounded limit
+        l.add(Arguments.of("GET", "/api/alerts?limit=0", null, "limit"));
+        l.add(Arguments.of("GET", "/api/alerts?limit=501", null, "limit"));
+        l.add(Arguments.of("GET", "/api/alerts?limit=-3", null, "limit"));
+        l.add(Arguments.of("GET", "/api/alerts?limit=abc", null, "limit"));
+        l.add(Arguments.of("GET", "/api/alerts?limit=2.5", null, "limit"));
+        l.add(Arguments.of("GET", "/api/alerts?limit=99999999999999999999", null, "limit"));
         return l.stream();
     }
 
@@ -334,7 +342,7 @@ class ApiBadInputTest {
     @Test
     void readOnlyRoutesArePublic() {
         for (String p : List.of("/maintenance-status", "/api/etl/scheduler/status", "/api/etl/ventas/status",
-                "/api/etl/ventas/logs", "/api/ventas/gaps", "/api/etl/runs", "/")) {
+                "/api/etl/ventas/logs", "/api/ventas/gaps", "/api/etl/runs", "/api/alerts", "/")) {
             assertThat(app.get(p).status()).as(p).isEqualTo(200);
         }
     }

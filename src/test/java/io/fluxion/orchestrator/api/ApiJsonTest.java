@@ -93,8 +93,8 @@ class ApiJsonTest {
                 .isEqualTo("{\"error\":\"no\",\"field\":null,\"run_id\":4}");
         Answers.RunView v = new Answers.RunView(1, "manual", "api", "RUNNING", null, List.of(), List.of(), "t", null, null,
                 "none", "UNTOUCHED", null, null, null, null, null);
-        assertThat(JSON.readTree(JSON.writeValueAsString(new Answers.RunDetail(v, List.of(), List.of(), null))).fieldNames())
-                .toIterable().startsWith("run_id", "kind", "requested_by").contains("steps", "attempts", "progress")
+        assertThat(JSON.readTree(JSON.writeValueAsString(new Answers.RunDetail(v, List.of(), List.of(), List.of(), null))).fieldNames())
+                .toIterable().startsWith("run_id", "kind", "requested_by").contains("steps", "attempts", "probes", "progress")
                 .doesNotContain("run");
     }
 

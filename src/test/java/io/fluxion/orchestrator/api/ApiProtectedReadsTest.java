@@ -58,14 +58,14 @@ class ApiProtectedReadsTest {
     @Test
     void theApisReadsNeedTheTokenTheStatusAndThePageDoNot() {
         for (String p : List.of("/api/etl/scheduler/status", "/api/etl/ventas/status", "/api/etl/ventas/logs",
-                "/api/ventas/gaps", "/api/etl/runs", "/api/etl/runs/1")) {
+                "/api/ventas/gaps", "/api/etl/runs", "/api/etl/runs/1", "/api/alerts")) {
             HttpApp.Resp r = app.get(p);
             assertThat(r.status()).as(p).isEqualTo(401);
             assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
             assertThat(r.json().get("field").textValue()).isEqualTo("Authorization");
             assertThat(app.send("GET", p, null, TOKEN).status()).as(p).isIn(200, 404);
         }
-        for (String p : List.of("/maintenance-status", "/", "/web/app.js", "/api/openapi.json")) {
+        for (String p : List.of("/maintenance-status", "/", "/web/app.js", "/web/monitoring.js", "/api/openapi.json")) {
             assertThat(app.get(p).status()).as(p).isEqualTo(200);
         }
     }

@@ -457,6 +457,8 @@ class HttpApiTest {
         assertThat(page.text()).contains("Fluxion").contains("Ventana de mantenimiento");
         assertThat(app.get("/web/app.js").status()).isEqualTo(200);
         assertThat(app.get("/web/app.css").header("Content-Type")).startsWith("text/css");
+        assertThat(app.get("/web/monitoring.js").header("Content-Type")).startsWith("text/javascript");
+        assertThat(app.get("/web/monitoring.js").text()).contains("connectivity-card");
         assertThat(app.get("/web/secret.txt").status()).isEqualTo(404);
         // nothing else of the classpath or the working directory is served
         for (String other : List.of("/web/..%2Fapplication.properties", "/application.properties",
@@ -464,7 +466,7 @@ class HttpApiTest {
             assertThat(app.get(other).status()).as(other).isIn(404, 400);
         }
         // security headers on every file of the page
-        for (String file : List.of("/", "/web/app.js", "/web/app.css")) {
+        for (String file : List.of("/", "/web/app.js", "/web/monitoring.js", "/web/app.css")) {
             HttpApp.Resp f = app.get(file);
             assertThat(f.header("Content-Security-Policy")).as(file).contains("default-src 'none'")
                     .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
@@ -507,7 +509,7 @@ class HttpApiTest {
                 inTable.add(m.group(1) + " " + m.group(2));
             }
         }
-        assertThat(inTable).hasSize(15);
+        assertThat(inTable).hasSizeGreaterThanOrEqualTo(16).contains("GET /api/alerts", "GET /api/etl/runs/{id}");
         assertThat(inDoc).isEqualTo(inTable);
         // the bodies' and answers' fields as the API writes them
         String schemas = doc.get("components").get("schemas").toString();

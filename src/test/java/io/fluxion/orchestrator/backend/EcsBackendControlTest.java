@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.testing.EcsTestServer;
+import io.fluxion.orchestrator.testing.MutableClock;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +70,10 @@ class EcsBackendControlTest {
 
         assertThat(ecs.briefs()).containsExactly("UpdateService(2)", "DescribeServices->1", "DescribeServices->2");
         assertThat(ecs.running()).isEqualTo(2);
-        assertThat(c.describe()).isEqualTo(new BackendControl.BackendState("ecs", 2, 2, "ACTIVE"));
+        BackendControl.BackendState st = c.state();
+        assertThat(st.state()).isEqualTo("running");
+        assertThat(List.of(st.desired(), st.running(), st.pending())).containsExactly(2, 2, 0);
+        assertThat(st.rollout()).isEqualTo("COMPLETED");
     }
 
     @Test
@@ -170,7 +175,8 @@ class EcsBackendControlTest {
                 .hasMessageContaining("ECS service no-such-service in cluster fluxion-cluster: UpdateService desiredCount=0 failed")
                 .hasMessageContaining("ServiceNotFoundException");
         assertThat(ecs.briefs()).containsExactly("UpdateService!ServiceNotFoundException");
-        assertThat(c.describe().detail()).contains("MISSING");
+        assertThat(c.state().state()).isEqualTo("unknown");
+        assertThat(c.state().detail()).contains("MISSING");
     }
 
     @Test
@@ -221,9 +227,58 @@ class EcsBackendControlTest {
         assertThat(ecs.calls()).isEmpty();
     }
 
+    @Test
+    void stateShowsTheCountsAndThePrimaryRolloutAndIsCachedForAFewSeconds() {
+        ecs = EcsTestServer.start(CLUSTER, SERVICE, 0);
+        client = ecs.client(false);
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T05:00:00Z"));
+        EcsBackendControl c = new EcsBackendControl(client, cfg(SERVICE, 2, "3000", "3000"), clock);
+        client.updateService(b -> b.cluster(CLUSTER).service(SERVICE).desiredCount(2));
+        ecs.convergeEvery(1000);
+
+        BackendControl.BackendState first = c.state();
+        assertThat(first.state()).isEqualTo("starting");
+        assertThat(List.of(first.desired(), first.running(), first.pending())).containsExactly(2, 0, 2);
+        assertThat(first.rollout()).isEqualTo("IN_PROGRESS");
+        assertThat(first.detail()).contains("desired 2, running 0, pending 2");
+        // the page polls: within STATE_TTL nobody asks ECS again
+        for (int i = 0; i < 20; i++) {
+            assertThat(c.state()).isSameAs(first);
+        }
+        assertThat(ecs.describeCalls()).isEqualTo(1);
+
+        ecs.rollout("FAILED", "ECS deployment circuit breaker: tasks failed to start.");
+        clock.advance(EcsBackendControl.STATE_TTL);
+        BackendControl.BackendState second = c.state();
+        assertThat(ecs.describeCalls()).isEqualTo(2);
+        assertThat(second.state()).isEqualTo("rollout-failed");
+        assertThat(second.rolloutReason()).contains("circuit breaker");
+    }
+
+    @Test
+    void stateIsUnknownWithTheReasonWhenEcsDoesNotAnswerAndNeverThrows() {
+        EcsBackendControl c = control(1, 1, false);
+        ecs.failNext(1, 503);
+
+        BackendControl.BackendState failed = c.state();
+
+        assertThat(failed.state()).isEqualTo("unknown");
+        assertThat(failed.detail()).contains("ECS did not answer DescribeServices for ECS service fluxion-backend")
+                .contains("503");
+        assertThat(failed.desired()).isNull();
+
+        ecs.close();
+        EcsBackendControl down = new EcsBackendControl(client, cfg(SERVICE, 1, "3000", "3000"), Clock.systemUTC());
+        long t0 = System.nanoTime();
+        BackendControl.BackendState gone = down.state();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(EcsBackendControl.STATE_CALL_TIMEOUT.toMillis() + 2000);
+        assertThat(gone.state()).isEqualTo("unknown");
+        assertThat(gone.detail()).contains("ECS did not answer");
+    }
+
     /** The first SDK call of a JVM loads classes for a second or two: not part of a timed step. */
     private void warmUp(EcsBackendControl c) {
-        c.describe();
+        c.state();
         client.updateService(b -> b.cluster(CLUSTER).service(SERVICE));
         ecs.clearCalls();
     }

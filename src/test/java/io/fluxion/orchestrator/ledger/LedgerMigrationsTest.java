@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The migrations give both databases the same schema, and behave when two processes share a PostgreSQL ledger. */
 class LedgerMigrationsTest {
     static final List<String> TABLES = List.of("window_run", "run_step", "store_attempt", "store_day", "business_day",
-            "setting", "klk_run", "alert_event");
+            "setting", "klk_run", "alert_event", "store_probe");
 
     @TempDir
     Path tmp;

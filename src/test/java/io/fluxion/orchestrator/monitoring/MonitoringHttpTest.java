@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fluxion.orchestrator.FluxionConfiguration;
+import io.fluxion.orchestrator.backend.EcsBackendControl;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.schedule.SavedSettings;
 import io.fluxion.orchestrator.testing.Apps;
@@ -345,6 +346,47 @@ class MonitoringHttpTest {
             ecsProxy.refuse(false);
         }
         assertThat(check(health("", 200), "backend-ecs").path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    @Order(6)
+    void theSchedulerStatusShowsEcssRealStateAndUnknownWhenItDoesNotAnswer() {
+        clock.advance(Duration.ofSeconds(6));
+        JsonNode b = app.get("/api/etl/scheduler/status").json().path("backend");
+        assertThat(b.path("mode").asText()).isEqualTo("ecs");
+        assertThat(b.path("service").asText()).isEqualTo("fluxion-backend");
+        assertThat(b.path("desired_count").asInt()).isEqualTo(ecs.desired());
+        assertThat(b.path("running_count").asInt()).isEqualTo(ecs.running());
+        assertThat(b.path("pending_count").isInt()).as(b.toString()).isTrue();
+        assertThat(b.path("rollout_state").asText()).isIn("COMPLETED", "IN_PROGRESS");
+        assertThat(b.path("state").asText()).isIn("running", "starting", "stopping", "stopped", "deploying");
+        // the page polls every few seconds: within the cache's 5 s ECS is asked once
+        long calls = ecs.describeCalls();
+        for (int i = 0; i < 5; i++) {
+            assertThat(app.get("/api/etl/scheduler/status").status()).isEqualTo(200);
+        }
+        assertThat(ecs.describeCalls()).isEqualTo(calls);
+
+        // ECS accepts the connection and never answers: the status still answers, within the state's call timeout
+        ecsProxy.stallAfterRequestBytes(0);
+        try {
+            clock.advance(Duration.ofSeconds(6));
+            long t0 = System.nanoTime();
+            HttpApp.Resp r = app.get("/api/etl/scheduler/status");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(ms).isLessThan(EcsBackendControl.STATE_CALL_TIMEOUT.toMillis() + 3000);
+            JsonNode unknown = r.json().path("backend");
+            assertThat(unknown.path("state").asText()).as(unknown.toString()).isEqualTo("unknown");
+            assertThat(unknown.path("detail").asText()).contains("ECS did not answer DescribeServices")
+                    .doesNotContain("test-secret");
+            assertThat(unknown.path("running_count").isNull()).isTrue();
+        } finally {
+            ecsProxy.stallAfterRequestBytes(-1);
+            ecsProxy.cutAll();
+        }
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(app.get("/api/etl/scheduler/status").json().path("backend").path("state").asText()).isNotEqualTo("unknown");
     }
 
     // ---- metrics --------------------------------------------------------------------------------------

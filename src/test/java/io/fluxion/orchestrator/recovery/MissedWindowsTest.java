@@ -292,7 +292,9 @@ class MissedWindowsTest {
         Services s = start(clock, null);
         assertThat(awaitStartup(s)).startsWith("nothing to do");
         // the deadline is 06:00 minus fluxion.backend.start-timeout (5m) = 05:55; tienda_02 never answers its
-        // chunk query: it is given up at the deadline, after which no store starts
+        // chunk query: it is given up at the deadline, after which no store starts (the window's connectivity probe,
+        // the next connection, answers)
+        proxy.faultsFrom(proxy.connections() + 2);
         proxy.stallAfterRequestBytes(800);
         clock.set(ZonedDateTime.of(TODAY.atTime(5, 54, 55), TestClocks.CARACAS).toInstant());
         s.context().createProducerTemplate().sendBodyAndHeader("direct:window", null, WindowService.KIND, "scheduled");

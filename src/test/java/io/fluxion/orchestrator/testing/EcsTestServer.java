@@ -65,6 +65,8 @@ public final class EcsTestServer implements AutoCloseable {
     private Integer faultDesired;
     private boolean neverDrain;
     private boolean neverComeBack;
+    private String rolloutState;
+    private String rolloutReason;
 
     private EcsTestServer(String cluster, String service, int running) throws IOException {
         this.cluster = cluster;
@@ -168,6 +170,17 @@ public final class EcsTestServer implements AutoCloseable {
     /** Tasks never start: after a scale-up the running count stays at zero. */
     public synchronized void neverComeBack(boolean on) {
         neverComeBack = on;
+    }
+
+    /** The primary deployment's rollout state and reason from now on (null: as the counts say). */
+    public synchronized void rollout(String state, String reason) {
+        rolloutState = state;
+        rolloutReason = reason;
+    }
+
+    /** How many DescribeServices calls the server answered (any answer). */
+    public synchronized long describeCalls() {
+        return calls.stream().filter(c -> "DescribeServices".equals(c.action())).count();
     }
 
     public synchronized int desired() {
@@ -318,6 +331,16 @@ public final class EcsTestServer implements AutoCloseable {
         s.put("runningCount", running);
         s.put("pendingCount", running < desired && !neverComeBack ? desired - running : 0);
         s.put("launchType", "FARGATE");
+        // the primary deployment, as ECS shows a service's rollout: COMPLETED once the counts meet, else IN_PROGRESS
+        ObjectNode d = s.putArray("deployments").addObject();
+        d.put("id", "ecs-svc/0000000000000000001");
+        d.put("status", "PRIMARY");
+        d.put("desiredCount", desired);
+        d.put("runningCount", running);
+        d.put("pendingCount", running < desired && !neverComeBack ? desired - running : 0);
+        d.put("rolloutState", rolloutState != null ? rolloutState : running == desired ? "COMPLETED" : "IN_PROGRESS");
+        d.put("rolloutStateReason", rolloutState != null ? rolloutReason : running == desired
+                ? "ECS deployment ecs-svc/0000000000000000001 completed." : "ECS deployment in progress.");
         return s;
     }
 

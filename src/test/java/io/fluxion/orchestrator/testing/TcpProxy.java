@@ -29,6 +29,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private volatile long slowMillis;
     private volatile long stallAfterRequestBytes = -1;
+    /** Refusals and stalls apply to connections numbered this and later (1-based). */
+    private volatile int faultsFromConnection = 1;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -77,6 +79,15 @@ public final class TcpProxy implements AutoCloseable {
         stallAfterRequestBytes = requestBytes;
     }
 
+    /**
+     * {@link #refuse} and {@link #stallAfterRequestBytes} apply only to connections numbered {@code n} and later
+     * (1-based): e.g. 2 lets the window's connectivity probe at its start (one connection per store) through and
+     * faults the load's connections.
+     */
+    public void faultsFrom(int n) {
+        faultsFromConnection = n;
+    }
+
     /** Cuts every open connection now. */
     public void cutAll() {
         for (Socket s : open) {
@@ -89,7 +100,8 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 int number = connections.incrementAndGet();
-                if (refuse) {
+                boolean faulty = number >= faultsFromConnection;
+                if (refuse && faulty) {
                     closeQuietly(client);
                     continue;
                 }
@@ -99,8 +111,8 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(server);
                 long limit = number >= dropFromConnection ? dropAfterBytes.get() : -1;
                 AtomicLong requestBytes = new AtomicLong();
-                pipe(client, server, -1, false, requestBytes);
-                pipe(server, client, limit, true, requestBytes);
+                pipe(client, server, -1, false, requestBytes, faulty);
+                pipe(server, client, limit, true, requestBytes, faulty);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -109,7 +121,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to, long limit, boolean fromStore, AtomicLong requestBytes) {
+    private void pipe(Socket from, Socket to, long limit, boolean fromStore, AtomicLong requestBytes, boolean faulty) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             long total = 0;
@@ -119,7 +131,7 @@ public final class TcpProxy implements AutoCloseable {
                     if (!fromStore) {
                         requestBytes.addAndGet(n);
                     }
-                    while (fromStore && !closed && stallAfterRequestBytes >= 0
+                    while (fromStore && faulty && !closed && stallAfterRequestBytes >= 0
                             && requestBytes.get() >= stallAfterRequestBytes) {
                         try {
                             Thread.sleep(20);

@@ -154,7 +154,7 @@ class EcsWindowTest {
             assertThat(a.startedAt()).isAfterOrEqualTo(drained);
             assertThat(a.endedAt()).isBeforeOrEqualTo(scaleUp);
         });
-        assertThat(steps(run.id())).extracting(StepRecord::step).containsExactly("guard", "stop-backend", "etl",
+        assertThat(steps(run.id())).extracting(StepRecord::step).containsExactly("guard", "probe-stores", "stop-backend", "etl",
                 "release-duckdb", "start-backend", "summary");
         for (String id : List.of("tienda_01", "tienda_02")) {
             assertThat(duck().totals(id, D)).as(id).isEqualTo(stores.totals(id, D));

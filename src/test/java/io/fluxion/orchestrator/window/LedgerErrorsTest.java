@@ -56,7 +56,7 @@ class LedgerErrorsTest {
                      Statement st = c.createStatement()) {
                     st.execute("ALTER TABLE window_run ADD CONSTRAINT test_no_end CHECK (status IN ('RUNNING', 'SKIPPED'))");
                     st.execute("ALTER TABLE run_step ADD CONSTRAINT test_no_last_steps CHECK (step IN ('guard',"
-                            + " 'stop-backend', 'etl', 'stage', 'merge'))");
+                            + " 'probe-stores', 'stop-backend', 'etl', 'stage', 'merge'))");
                 }
 
                 RunSummary s;

@@ -59,13 +59,16 @@ class StoreFaultsTest {
 
     @Test
     void aStoreThatRefusesConnectionsIsRedeliveredThenFailsAlone() {
+        // the connectivity probe at the window start gets through (a store refusing it is not loaded at all:
+        // StoreConnectivityTest); the load's connections are refused
+        proxy.faultsFrom(2);
         proxy.refuse(true);
 
         Apps.WindowResult r = Apps.runWindow(props, null, "--date", D.toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        // first try + fluxion.etl.redeliveries (3)
-        assertThat(proxy.connections()).isEqualTo(4);
+        // the probe, then the first try + fluxion.etl.redeliveries (3)
+        assertThat(proxy.connections()).isEqualTo(1 + 4);
         assertThat(r.output()).contains("3 total, 2 succeeded, 1 failed").contains("tienda_02").contains("FAILED");
         DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
         assertThat(duck.totals("tienda_01", D)).isEqualTo(stores.totals("tienda_01", D));
@@ -94,13 +97,14 @@ class StoreFaultsTest {
         assertThat(good.rows()).isGreaterThan(750);
         int before = proxy.connections();
 
-        // then the store drops every connection from its 4th chunk on, in the middle of the result
-        proxy.dropFrom(before + 4, 3000);
+        // then the store drops every connection from its 4th chunk on (after the window's connectivity probe), in the
+        // middle of the result
+        proxy.dropFrom(before + 1 + 4, 3000);
         Apps.WindowResult r = Apps.runWindow(props, null, "--date", D.toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        // 3 good chunks, then the 4th chunk tried once and redelivered 3 times
-        assertThat(proxy.connections() - before).isEqualTo(3 + 1 + 3);
+        // the probe, 3 good chunks, then the 4th chunk tried once and redelivered 3 times
+        assertThat(proxy.connections() - before).isEqualTo(1 + 3 + 1 + 3);
         // the 750 rows appended before the drop were rolled back: DuckDB keeps the previous load exactly
         assertThat(duck.totals("tienda_02", D)).isEqualTo(good);
         assertThat(duck.totals("tienda_01", D)).isEqualTo(stores.totals("tienda_01", D));

@@ -157,6 +157,8 @@ class WindowHoursAndDeadlineTest {
         MutableClock clock = new MutableClock(caracas(12, 0, 0)).ticking();
         start(clock);
         ecs.clearCalls();
+        // the connectivity probe at the window start (connection 1) answers; the chunk's connection stalls
+        proxy.faultsFrom(2);
         proxy.stallAfterRequestBytes(AFTER_LOGIN);
         // the run deadline is 05:59 (06:00 minus fluxion.backend.start-timeout 1m): 3 s from now
         clock.set(caracas(5, 58, 57));
@@ -175,7 +177,7 @@ class WindowHoursAndDeadlineTest {
         });
         assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_03")).singleElement()
                 .satisfies(a -> assertThat(a.error()).isEqualTo("deadline reached before this store started"));
-        assertThat(proxy.connections()).as("the timeout was not redelivered").isEqualTo(1);
+        assertThat(proxy.connections()).as("the probe, then the timeout was not redelivered").isEqualTo(2);
         // the backend came back before the window ended
         assertThat(run.backendState()).isEqualTo("STARTED");
         assertThat(run.backendStartedAt()).isBefore(caracas(6, 0, 0));
@@ -191,6 +193,8 @@ class WindowHoursAndDeadlineTest {
         props.put("fluxion.etl.store-timeout", "2s");
         MutableClock clock = new MutableClock(caracas(12, 0, 0)).ticking();
         start(clock);
+        // the connectivity probe at the window start (connection 1) answers; the chunk's connection stalls
+        proxy.faultsFrom(2);
         proxy.stallAfterRequestBytes(AFTER_LOGIN);
         Map<String, Object> headers = new HashMap<>();
         headers.put(WindowService.KIND, "manual");
@@ -211,7 +215,7 @@ class WindowHoursAndDeadlineTest {
         });
         assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_03")).extracting(AttemptRecord::status)
                 .containsExactly("SUCCEEDED");
-        assertThat(proxy.connections()).as("the timeout was not redelivered").isEqualTo(1);
+        assertThat(proxy.connections()).as("the probe, then the timeout was not redelivered").isEqualTo(2);
         assertThat(run.backendState()).isEqualTo("STARTED");
         assertThat(ecs.running()).isEqualTo(1);
         DuckDbFile duck = new DuckDbFile(data.resolve("fluxion.duckdb"));
