@@ -198,6 +198,8 @@ public class HttpApi {
             }
         }
         m.put("klk_routes", klk);
+        // SPEC 2.8: which instance answers and whether it leads
+        m.put("cluster", window.leadership().view());
         return m;
     }
 
@@ -381,6 +383,7 @@ public class HttpApi {
             throw new ApiException(409, "a window run is active: run #" + active.getId(), null)
                     .with("run_id", active.getId());
         }
+        notLeader(window.leadership());
         if (producer == null) {
             producer = context.createProducerTemplate();
         }
@@ -430,6 +433,20 @@ public class HttpApi {
             }
         }
         throw new ApiException(504, "the window did not open within 30 s; see GET /api/etl/ventas/status", null);
+    }
+
+    /**
+     * Two instances (SPEC 2.8): only the leader starts windows. A follower answers 503 with the leader's node
+     * ({@code leader_node}) and {@code Retry-After}; nothing is recorded. Behind a load balancer the retry may
+     * reach the leader; a client may also send the order to the leader itself.
+     */
+    static void notLeader(io.fluxion.orchestrator.cluster.Leadership leadership) {
+        if (!leadership.isLeader()) {
+            String leader = leadership.leaderNode().orElse(null);
+            throw new ApiException(503, "this instance (" + leadership.node() + ") does not lead the cluster: send the"
+                    + " order to the leader" + (leader == null ? "" : " (" + leader + ")"), null)
+                    .with("node", leadership.node()).with("leader_node", leader).retryAfter(2);
+        }
     }
 
     // ---- read-only views ---------------------------------------------------------------------------

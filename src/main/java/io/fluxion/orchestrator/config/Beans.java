@@ -19,6 +19,8 @@ public final class Beans {
     public static final String WINDOW_SERVICE = "windowService";
     public static final String SAVED_SETTINGS = "savedSettings";
     public static final String DUCKDB_WRITER = "duckDbWriter";
+    /** Two instances (SPEC 2.8): whether this one leads ({@code cluster.Leadership}). */
+    public static final String LEADERSHIP = "leadership";
 
     private Beans() {
     }
