@@ -178,7 +178,8 @@ public class HttpApi {
         boolean enabled = settings.enabled();
         WindowRun run = window.current().orElse(null);
         m.put("enabled", enabled);
-        m.put("is_running", run != null);
+        // a follower of a cluster: the leader's run, from the ledger (SPEC 2.8)
+        m.put("is_running", run != null || maintenance.leaderRun().isPresent());
         m.put("next_execution", enabled ? Views.ISO.format(settings.nextStart()) : null);
         List<RunRecord> recent = ledger.recentRuns(50);
         RunRecord lastRun = recent.stream().filter(r -> !"SKIPPED".equals(r.status())).findFirst().orElse(null);

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.api;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,10 +60,15 @@ public class MaintenanceStatus {
         boolean inHours = !z.isBefore(start) && z.isBefore(end);
 
         Optional<WindowRun> run = window.current();
+        // two instances (SPEC 2.8): a follower answers from the ledger what the leader runs
+        RunRecord leaders = run.isPresent() ? null : leaderRun().orElse(null);
         String phase;
         boolean maintenance;
         ZonedDateTime estimatedEnd = end;
-        if (run.isPresent()) {
+        if (leaders != null) {
+            maintenance = true;
+            phase = "running";
+        } else if (run.isPresent()) {
             maintenance = true;
             phase = "running";
             Duration eta = Views.eta(run.get(), now, window.retryable(run.get()).size());
@@ -112,10 +119,49 @@ public class MaintenanceStatus {
             p.put("rows", r.rows());
             p.put("percent", total == 0 ? 100.0 : Views.round1(100.0 * done / total));
             m.put("progress", p);
+        } else if (leaders != null) {
+            m.put("progress", progress(leaders));
         } else {
             m.put("progress", null);
         }
         return m;
+    }
+
+    /**
+     * The window run the leader has open, as the ledger tells it, when this instance is a follower of a cluster
+     * (empty otherwise: one instance knows its run from memory).
+     */
+    public Optional<RunRecord> leaderRun() {
+        if (!window.leadership().enabled() || window.leadership().isLeader()) {
+            return Optional.empty();
+        }
+        return ledger.recentRuns(5).stream().filter(r -> "RUNNING".equals(r.status()) && !r.kind().startsWith("klk"))
+                .findFirst();
+    }
+
+    /** The progress block of a run another instance runs, from its ledger attempts. */
+    private Map<String, Object> progress(RunRecord r) {
+        List<AttemptRecord> attempts = ledger.attempts(r.id());
+        int stores = r.storeIds() == null || r.storeIds().isBlank() ? 0 : r.storeIds().split(",").length;
+        int total = stores * Math.max(1, r.businessDates().size());
+        java.util.Set<String> done = new java.util.HashSet<>();
+        long rows = 0;
+        for (AttemptRecord a : attempts) {
+            if ("SUCCEEDED".equals(a.status())) {
+                done.add(a.storeId() + "|" + a.businessDate());
+                rows += a.rows() == null ? 0 : a.rows();
+            } else if ("FAILED".equals(a.status())) {
+                done.add(a.storeId() + "|" + a.businessDate());
+            }
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("run_id", r.id());
+        p.put("kind", r.kind());
+        p.put("stores_total", total);
+        p.put("stores_done", Math.min(done.size(), total));
+        p.put("rows", rows);
+        p.put("percent", total == 0 ? 100.0 : Views.round1(100.0 * Math.min(done.size(), total) / total));
+        return p;
     }
 
     /** Tonight's run has finished (or was skipped), or the business date is already completed. */
