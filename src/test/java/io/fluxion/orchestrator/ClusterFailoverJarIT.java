@@ -222,6 +222,9 @@ class ClusterFailoverJarIT {
         assertThat(codes).as(answers.get(0).get().body() + " / " + answers.get(1).get().body())
                 .containsExactlyInAnyOrder(202, 503);
         Node leader = codes.get(0) == 202 ? a : b;
+        HttpResponse<String> refused = answers.get(leader == a ? 1 : 0).get();
+        assertThat(json.readTree(refused.body()).path("leader_node").asText()).as(refused.body()).isEqualTo(leader.name());
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         leader.jar().await("the manual run's end", 120, () -> leader.jar().output().contains("(manual) SUCCEEDED"));
         try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
             List<RunRecord> runs = new Ledger(ds).recentRuns(20);

@@ -375,6 +375,8 @@ public class HttpApi {
         if (window.isStopping()) {
             throw new ApiException(503, "the service is stopping", null).retryAfter(10);
         }
+        // a follower never makes the start-up decision (the leader does): it names the leader first
+        notLeader(window.leadership());
         if (!window.isStartupDecided()) {
             throw new ApiException(503, "the service is starting: the start-up check has not decided yet", null)
                     .retryAfter(1);
@@ -384,7 +386,6 @@ public class HttpApi {
             throw new ApiException(409, "a window run is active: run #" + active.getId(), null)
                     .with("run_id", active.getId());
         }
-        notLeader(window.leadership());
         if (producer == null) {
             producer = context.createProducerTemplate();
         }
