@@ -89,7 +89,7 @@ class ClusterFailoverJarIT {
         stores.close();
     }
 
-    record Node(String name, int port, JarProcess jar) {
+    record Node(String name, int port, int managementPort, JarProcess jar) {
     }
 
     @Test
@@ -139,6 +139,13 @@ class ClusterFailoverJarIT {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(json.readTree(refused.body()).path("leader_node").asText()).isEqualTo(leader.name());
         assertThat(survivor.jar().output()).doesNotContain("Start-up recovery:").doesNotContain("Window run #");
+        // leadership in the metrics and the health checks of both
+        assertThat(body(leader.managementPort(), "/observe/metrics"))
+                .containsPattern("fluxion_cluster_leader\\{node=\"" + leader.name() + "\",?} 1\\.0");
+        assertThat(body(survivor.managementPort(), "/observe/metrics"))
+                .containsPattern("fluxion_cluster_leader\\{node=\"" + survivor.name() + "\",?} 0\\.0");
+        assertThat(body(survivor.managementPort(), "/observe/health"))
+                .contains("node " + survivor.name() + " follows in 'fluxion'; the leader is " + leader.name());
 
         // kill -9 of the leader in the middle of tienda_02
         leader.jar().kill();
@@ -234,6 +241,18 @@ class ClusterFailoverJarIT {
         DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
         long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
         assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).isEqualTo(expected);
+
+        // a window start saved through the follower moves the leader's Quartz trigger (route cluster-settings)
+        Node follower = leader == a ? b : a;
+        assertThat(leader.jar().output()).doesNotContain("Nightly window trigger moved");
+        HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + follower.port()
+                        + "/api/etl/scheduler/config")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hour\": 1, \"minute\": 30}")).build();
+        HttpResponse<String> saved = http.send(put, HttpResponse.BodyHandlers.ofString());
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        leader.jar().awaitOutput("Nightly window trigger moved to 01:30", 30);
+        assertThat(getJson(leader.port(), "/api/etl/scheduler/status").path("next_execution").asText()).contains("T01:30");
     }
 
     private boolean gained(Node n) {
@@ -242,7 +261,9 @@ class ClusterFailoverJarIT {
 
     private Node start(String name, Map<String, String> window) throws Exception {
         int port = HttpApp.freePort();
+        int management = HttpApp.freePort();
         Map<String, String> p = new LinkedHashMap<>(window);
+        p.put("camel.management.port", String.valueOf(management));
         p.put("fluxion.data-dir", work.resolve(name).toString());
         p.put("fluxion.duckdb.path", work.resolve("shared/fluxion.duckdb").toString());
         p.put("fluxion.log-dir", work.resolve(name + "-logs").toString());
@@ -265,7 +286,7 @@ class ClusterFailoverJarIT {
         env.put("FLUXION_API_TOKEN", TOKEN);
         JarProcess jar = JarProcess.start(work, work.resolve(name + ".out"), p, env);
         processes.add(jar);
-        return new Node(name, port, jar);
+        return new Node(name, port, management, jar);
     }
 
     private int get(int port, String path) {
@@ -276,6 +297,12 @@ class ClusterFailoverJarIT {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private String body(int port, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private JsonNode getJson(int port, String path) throws Exception {

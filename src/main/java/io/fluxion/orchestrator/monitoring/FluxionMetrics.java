@@ -54,7 +54,8 @@ public class FluxionMetrics {
      */
     /** {@code fluxion_cluster_leader{node}}: 1 while this instance leads, 0 while it follows (SPEC 2.8). */
     public void leadership(java.util.function.BooleanSupplier leads, String node) {
-        Gauge.builder("fluxion.cluster.leader", leads, l -> l.getAsBoolean() ? 1 : 0).tag("node", node)
+        // a strong reference: Micrometer keeps a gauge's object weakly, and nothing else holds this supplier
+        Gauge.builder("fluxion.cluster.leader", leads, l -> l.getAsBoolean() ? 1 : 0).strongReference(true).tag("node", node)
                 .description("1 while this instance leads the cluster (always with one instance), 0 while it follows")
                 .register(registry);
     }
