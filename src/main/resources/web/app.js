@@ -31,8 +31,12 @@
     text('token-state', token() ? 'Token guardado para esta sesión' : 'Sin token: las acciones lo piden');
   }
 
+  // with fluxion.api.protect-reads the GETs under /api need the token too: sent when one is saved
   function getJson(path) {
-    return fetch(path, { cache: 'no-store' }).then(function (r) { return r.json(); });
+    var t = token();
+    var opts = { cache: 'no-store' };
+    if (t) { opts.headers = { 'Authorization': 'Bearer ' + t }; }
+    return fetch(path, opts).then(function (r) { return r.json(); });
   }
 
   function action(method, path, body) {
@@ -46,7 +50,11 @@
     if (body !== undefined) { opts.body = JSON.stringify(body); }
     return fetch(path, opts).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) {
-        if (r.status === 401) {
+        if (r.status === 400 && j.field === 'confirm' && body && !body.confirm) {
+          // ecs mode outside the window hours: the answer says what would stop and for how long
+          if (window.confirm(j.error)) { body.confirm = true; return action(method, path, body); }
+          message('No se ejecutó: ' + j.error, true);
+        } else if (r.status === 401) {
           message('Token inválido (401): verifique el token de operador', true);
         } else if (r.status === 409) {
           message('Ya hay una ejecución en curso (run #' + (j.run_id || '?') + ')', true);
@@ -169,11 +177,15 @@
     run.stores.forEach(function (p) {
       html += '<div class="store-row" data-store="' + esc(p.store_id) + '" data-status="' + esc(p.status) + '">'
         + '<span>' + esc(p.store_id) + ' · ' + esc(p.name) + ' · ' + esc(p.fecha) + '</span>'
-        + '<div class="bar"><div class="fill ' + esc(p.status) + '" style="width:' + Number(p.percent) + '%"></div></div>'
+        + '<div class="bar"><div class="fill ' + esc(p.status) + '" data-percent="' + Number(p.percent) + '"></div></div>'
         + '<span>' + esc(p.status) + ' · ' + fmtNum(p.rows) + ' reg · intento ' + esc(p.attempts)
         + (p.error ? ' · <span class="bad">' + esc(p.error) + '</span>' : '') + '</span></div>';
     });
     box.innerHTML = html;
+    // widths set through the DOM: the Content-Security-Policy allows no inline style attributes
+    Array.prototype.forEach.call(box.querySelectorAll('.fill[data-percent]'), function (f) {
+      f.style.width = Number(f.dataset.percent) + '%';
+    });
   }
 
   function renderGaps(g) {

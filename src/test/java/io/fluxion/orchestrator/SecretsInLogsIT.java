@@ -32,7 +32,7 @@ class SecretsInLogsIT {
     static final String SHARED_PASSWORD = "Pw-shared-8841";
     static final String URL_PASSWORD = "Pw-inurl-5531";
     static final String WRONG_PASSWORD = "Pw-wrong-7719";
-    static final String TOKEN = "Tok-api-6620-fluxion";
+    static final String TOKEN = "Tok-api-6620-fluxion-0123456789abcdef";
     static final String KLK_PASSWORD = "Pw-klk-3307";
 
     @TempDir

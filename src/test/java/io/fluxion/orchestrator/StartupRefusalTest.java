@@ -39,6 +39,17 @@ class StartupRefusalTest {
     }
 
     @Test
+    void anApiTokenShorterThan32CharactersRefusesTheStartAndNamesTheKeyButNotTheToken() {
+        Map<String, String> p = Apps.base(tmp);
+        p.put("fluxion.api.token", "tok-9f8e7d6c5b4a");
+        Apps.WindowResult r = Apps.runWindow(p, null);
+        assertThat(r.exitCode()).isEqualTo(RunWindowCommand.REFUSED);
+        assertThat(r.errors()).contains("fluxion.api.token").contains("at least 32").doesNotContain("tok-9f8e7d6c5b4a");
+        assertThat(r.output()).doesNotContain("tok-9f8e7d6c5b4a");
+        assertThat(tmp.resolve("fluxion.duckdb")).doesNotExist();
+    }
+
+    @Test
     void aSecondProcessOnTheSameDataDirIsRefusedAndSaysWhoHoldsIt() throws Exception {
         try (ProcessLock held = ProcessLock.acquire(tmp, "Fluxion service (test)")) {
             Apps.WindowResult r = Apps.runWindow(Apps.base(tmp), null, "--date", "2026-11-20");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TriggerKillIT {
     static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
-    static final String TOKEN = "trigger-kill-token";
+    static final String TOKEN = "trigger-kill-token-0123456789abcdef0123";
     /** When the kill comes after the trigger was accepted: at once, while stopping or loading, deeper in the load. */
     static final long[] KILL_AFTER_MS = {0, 1500, 4000};
 
@@ -103,7 +103,9 @@ class TriggerKillIT {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(30));
             if ("POST".equals(method)) {
-                b.header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody());
+                // ecs mode outside the window hours: the operator confirms that the backend stops
+                b.header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"confirm\": true}"));
             }
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (Exception e) {

@@ -43,12 +43,8 @@ public class ApiException extends RuntimeException {
         return field;
     }
 
-    /** The JSON body: error, field, then any extra fields. */
-    public Map<String, Object> body() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", getMessage());
-        m.put("field", field);
-        m.putAll(extra);
-        return m;
+    /** The answer: error, field, then any extra fields. */
+    public Answers.ApiError body() {
+        return new Answers.ApiError(getMessage(), field, extra);
     }
 }

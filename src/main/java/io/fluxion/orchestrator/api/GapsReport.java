@@ -1,13 +1,13 @@
 package io.fluxion.orchestrator.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.ledger.StoreDayRecord;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -15,16 +15,37 @@ import java.util.TreeSet;
  * and missing date ranges, answered from the ledger's store_day coverage only (DuckDB may be held by
  * the backend or by another process).
  */
-final class GapsReport {
+public final class GapsReport {
     private GapsReport() {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Gaps(LocalDate periodStart, LocalDate periodEnd, Summary summary, List<StoreGaps> stores) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Summary(int total, int desactualizadas, int conGaps, int deshabilitadas) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreGaps(String ubicacionId, String nombre, String system, boolean enabled, long rows,
+                            LocalDate firstDate, LocalDate lastDate, Long daysBehind, double completeness,
+                            long missingDays, List<Range> missingRanges, String badge, String lastError) {
+    }
+
+    /** Missing dates desde..hasta, dias of them. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Range(LocalDate desde, LocalDate hasta, long dias) {
+        static Range of(LocalDate a, LocalDate b) {
+            return new Range(a, b, ChronoUnit.DAYS.between(a, b) + 1);
+        }
     }
 
     /**
      * @param from first date of the period examined; null = the earliest date loaded by any store (or yesterday)
      * @param yesterday the last business date that can be loaded
      */
-    static Map<String, Object> build(List<StoreConfig> stores, List<StoreDayRecord> days, LocalDate from,
-                                     LocalDate yesterday) {
+    static Gaps build(List<StoreConfig> stores, List<StoreDayRecord> days, LocalDate from, LocalDate yesterday) {
         LocalDate periodStart = from;
         if (periodStart == null) {
             periodStart = days.stream().filter(d -> "LOADED".equals(d.status())).map(StoreDayRecord::businessDate)
@@ -34,7 +55,7 @@ final class GapsReport {
             periodStart = yesterday;
         }
         long periodDays = ChronoUnit.DAYS.between(periodStart, yesterday) + 1;
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<StoreGaps> rows = new ArrayList<>();
         int behind = 0;
         int withGaps = 0;
         int disabled = 0;
@@ -56,14 +77,14 @@ final class GapsReport {
             LocalDate first = loaded.isEmpty() ? null : loaded.first();
             LocalDate last = loaded.isEmpty() ? null : loaded.last();
             Long daysBehind = last == null ? null : Math.max(0, ChronoUnit.DAYS.between(last, yesterday));
-            List<Map<String, Object>> missing = new ArrayList<>();
+            List<Range> missing = new ArrayList<>();
             long loadedInPeriod = 0;
             LocalDate gapStart = null;
             for (LocalDate d = periodStart; !d.isAfter(yesterday); d = d.plusDays(1)) {
                 if (loaded.contains(d)) {
                     loadedInPeriod++;
                     if (gapStart != null) {
-                        missing.add(range(gapStart, d.minusDays(1)));
+                        missing.add(Range.of(gapStart, d.minusDays(1)));
                         gapStart = null;
                     }
                 } else if (gapStart == null) {
@@ -71,23 +92,11 @@ final class GapsReport {
                 }
             }
             if (gapStart != null) {
-                missing.add(range(gapStart, yesterday));
+                missing.add(Range.of(gapStart, yesterday));
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ubicacion_id", s.id());
-            m.put("nombre", s.name());
-            m.put("system", s.system());
-            m.put("enabled", s.enabled());
-            m.put("rows", rowCount);
-            m.put("first_date", first == null ? null : first.toString());
-            m.put("last_date", last == null ? null : last.toString());
-            m.put("days_behind", daysBehind);
-            m.put("completeness", periodDays <= 0 ? 0.0 : Math.round(10000.0 * loadedInPeriod / periodDays) / 100.0);
-            m.put("missing_days", periodDays - loadedInPeriod);
-            m.put("missing_ranges", missing);
-            m.put("badge", badge(daysBehind));
-            m.put("last_error", lastError);
-            rows.add(m);
+            rows.add(new StoreGaps(s.id(), s.name(), s.system(), s.enabled(), rowCount, first, last, daysBehind,
+                    periodDays <= 0 ? 0.0 : Math.round(10000.0 * loadedInPeriod / periodDays) / 100.0,
+                    periodDays - loadedInPeriod, missing, badge(daysBehind), lastError));
             if (daysBehind == null || daysBehind > 0) {
                 behind++;
             }
@@ -98,17 +107,7 @@ final class GapsReport {
                 disabled++;
             }
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("total", stores.size());
-        summary.put("desactualizadas", behind);
-        summary.put("con_gaps", withGaps);
-        summary.put("deshabilitadas", disabled);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("period_start", periodStart.toString());
-        out.put("period_end", yesterday.toString());
-        out.put("summary", summary);
-        out.put("stores", rows);
-        return out;
+        return new Gaps(periodStart, yesterday, new Summary(stores.size(), behind, withGaps, disabled), rows);
     }
 
     /** green: up to date; orange: 1-7 days behind; red: more than 7 or never loaded. */
@@ -117,13 +116,5 @@ final class GapsReport {
             return "red";
         }
         return daysBehind == 0 ? "green" : "orange";
-    }
-
-    private static Map<String, Object> range(LocalDate a, LocalDate b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("desde", a.toString());
-        m.put("hasta", b.toString());
-        m.put("dias", ChronoUnit.DAYS.between(a, b) + 1);
-        return m;
     }
 }

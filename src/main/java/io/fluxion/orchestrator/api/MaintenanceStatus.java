@@ -1,22 +1,22 @@
 package io.fluxion.orchestrator.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
-import io.fluxion.orchestrator.window.WindowService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,10 +30,21 @@ public class MaintenanceStatus {
     static final String MESSAGE_OPERATIONAL = "Sistema operativo";
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
+    /** The seed's fields first, in the seed's formats, then what this service adds. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Answer(boolean isMaintenance, String currentTime, String maintenanceWindow, String timezone,
+                         String estimatedEndTime, long minutesRemaining, String message, String phase,
+                         LocalDate businessDate, String nextWindowStart, String serverTime, Progress progress) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Progress(long runId, String kind, int storesTotal, long storesDone, long rows, double percent) {
+    }
+
     private final FluxionConfig config;
     private final Clock clock;
     private final Ledger ledger;
-    private final WindowService window;
+    private final Runs runs;
     private final SchedulerSettings settings;
     /**
      * The window start for which {@link #finishedSince} already answered true. That answer cannot turn
@@ -42,16 +53,27 @@ public class MaintenanceStatus {
      */
     private volatile Instant finishedFor;
 
-    public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, WindowService window,
-                             SchedulerSettings settings) {
+    /** The active window run, and how many of its store loads wait for a retry (the window's state). */
+    public interface Runs {
+        Optional<WindowRun> current();
+
+        int awaitingRetry(WindowRun run);
+
+        /** This instance follows in a cluster (SPEC 2.8): the window run, if any, is the leader's, in the ledger. */
+        default boolean follower() {
+            return false;
+        }
+    }
+
+    public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, Runs runs, SchedulerSettings settings) {
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
-        this.window = window;
+        this.runs = runs;
         this.settings = settings;
     }
 
-    public Map<String, Object> status() {
+    public Answer status() {
         ZoneId zone = config.window().zone();
         Instant now = clock.instant();
         ZonedDateTime z = now.atZone(zone);
@@ -59,9 +81,9 @@ public class MaintenanceStatus {
         ZonedDateTime end = z.toLocalDate().atTime(settings.windowEnd()).atZone(zone);
         boolean inHours = !z.isBefore(start) && z.isBefore(end);
 
-        Optional<WindowRun> run = window.current();
+        Optional<WindowRun> run = runs.current();
         // two instances (SPEC 2.8): a follower answers from the ledger what the leader runs
-        RunRecord leaders = run.isPresent() ? null : leaderRun().orElse(null);
+        RunRecord leaders = run.isPresent() || !runs.follower() ? null : leaderRun(ledger).orElse(null);
         String phase;
         boolean maintenance;
         ZonedDateTime estimatedEnd = end;
@@ -71,7 +93,7 @@ public class MaintenanceStatus {
         } else if (run.isPresent()) {
             maintenance = true;
             phase = "running";
-            Duration eta = Views.eta(run.get(), now, window.retryable(run.get()).size());
+            Duration eta = Views.eta(run.get(), now, runs.awaitingRetry(run.get()));
             if (eta != null) {
                 estimatedEnd = z.plus(eta);
             } else if (!inHours) {
@@ -94,53 +116,42 @@ public class MaintenanceStatus {
         }
 
         String endLabel = FluxionConfig.Window.clock12(estimatedEnd.toLocalTime());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("is_maintenance", maintenance);
-        m.put("current_time", z.format(HMS));
-        m.put("maintenance_window", settings.windowLabel());
-        m.put("timezone", zone.getId() + " (" + utcOffset(zone.getRules().getOffset(now)) + ")");
-        m.put("estimated_end_time", maintenance ? endLabel : FluxionConfig.Window.clock12(settings.windowEnd()));
-        m.put("minutes_remaining", maintenance
-                ? Math.max(0, (Duration.between(now, estimatedEnd.toInstant()).toSeconds() + 59) / 60) : 0);
-        m.put("message", maintenance ? MESSAGE_MAINTENANCE + endLabel : MESSAGE_OPERATIONAL);
-        m.put("phase", phase);
-        m.put("business_date", z.toLocalDate().minusDays(1).toString());
-        m.put("next_window_start", Views.ISO.format(settings.nextStart()));
-        m.put("server_time", Views.ISO.format(z));
+        Progress progress = null;
         if (run.isPresent()) {
             WindowRun r = run.get();
-            Map<String, Object> p = new LinkedHashMap<>();
             int total = r.getWorkItems().size();
             long done = r.count(StoreProgress.Status.SUCCEEDED) + r.count(StoreProgress.Status.FAILED);
-            p.put("run_id", r.getId());
-            p.put("kind", r.getKind());
-            p.put("stores_total", total);
-            p.put("stores_done", done);
-            p.put("rows", r.rows());
-            p.put("percent", total == 0 ? 100.0 : Views.round1(100.0 * done / total));
-            m.put("progress", p);
+            progress = new Progress(r.getId(), r.getKind(), total, done, r.rows(),
+                    total == 0 ? 100.0 : Views.round1(100.0 * done / total));
         } else if (leaders != null) {
-            m.put("progress", progress(leaders));
-        } else {
-            m.put("progress", null);
+            progress = progress(leaders);
         }
-        return m;
+        return new Answer(maintenance, z.format(HMS), settings.windowLabel(),
+                zone.getId() + " (" + utcOffset(zone.getRules().getOffset(now)) + ")",
+                maintenance ? endLabel : FluxionConfig.Window.clock12(settings.windowEnd()),
+                maintenance ? Math.max(0, (Duration.between(now, estimatedEnd.toInstant()).toSeconds() + 59) / 60) : 0,
+                maintenance ? MESSAGE_MAINTENANCE + endLabel : MESSAGE_OPERATIONAL, phase, z.toLocalDate().minusDays(1),
+                Views.ISO.format(settings.nextStart()), Views.ISO.format(z), progress);
     }
 
     /**
      * The window run the leader has open, as the ledger tells it, when this instance is a follower of a cluster
      * (empty otherwise: one instance knows its run from memory).
      */
-    public Optional<RunRecord> leaderRun() {
+    static Optional<RunRecord> leaderRun(io.fluxion.orchestrator.window.WindowService window, Ledger ledger) {
         if (!window.leadership().enabled() || window.leadership().isLeader()) {
             return Optional.empty();
         }
+        return leaderRun(ledger);
+    }
+
+    private static Optional<RunRecord> leaderRun(Ledger ledger) {
         return ledger.recentRuns(5).stream().filter(r -> "RUNNING".equals(r.status()) && !r.kind().startsWith("klk"))
                 .findFirst();
     }
 
     /** The progress block of a run another instance runs, from its ledger attempts. */
-    private Map<String, Object> progress(RunRecord r) {
+    private Progress progress(RunRecord r) {
         List<AttemptRecord> attempts = ledger.attempts(r.id());
         int stores = r.storeIds() == null || r.storeIds().isBlank() ? 0 : r.storeIds().split(",").length;
         int total = stores * Math.max(1, r.businessDates().size());
@@ -154,14 +165,9 @@ public class MaintenanceStatus {
                 done.add(a.storeId() + "|" + a.businessDate());
             }
         }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("run_id", r.id());
-        p.put("kind", r.kind());
-        p.put("stores_total", total);
-        p.put("stores_done", Math.min(done.size(), total));
-        p.put("rows", rows);
-        p.put("percent", total == 0 ? 100.0 : Views.round1(100.0 * Math.min(done.size(), total) / total));
-        return p;
+        int finished = Math.min(done.size(), total);
+        return new Progress(r.id(), r.kind(), total, finished, rows,
+                total == 0 ? 100.0 : Views.round1(100.0 * finished / total));
     }
 
     /** Tonight's run has finished (or was skipped), or the business date is already completed. */

@@ -24,13 +24,12 @@ import org.quartz.CronExpression;
  * @param dataDir      folder of the DuckDB file, the ledger and the demo stores
  * @param duckdbPath   the analytics DuckDB file the backend reads
  * @param ledgerUrl    JDBC URL of the run ledger (H2 file under the data dir by default)
+ * @param api          the HTTP API's token and limits
  * @param ledgerUser   user of a ledger on a server (fluxion.ledger.user); null: the driver's default
  * @param ledgerPassword its password (fluxion.ledger.password, a secret: never shown); null when not set
- * @param apiToken     bearer token for mutating HTTP requests; null when not configured
  */
 public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
-                            boolean demoEnabled, List<StoreConfig> stores, String apiToken, String corsOrigin,
-                            String ledgerUser, String ledgerPassword) {
+                            boolean demoEnabled, List<StoreConfig> stores, Api api, String ledgerUser, String ledgerPassword) {
 
     /** Any key of a store: {@code fluxion.stores.<id>.<setting>}; the store is declared by any of them. */
     private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\..+");
@@ -89,6 +88,30 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
         }
     }
 
+    /**
+     * The HTTP API (fluxion.api.*).
+     *
+     * @param token        bearer token for every request that changes something (at least {@link #MIN_TOKEN} characters);
+     *                     null when not configured (those requests are then refused with 503)
+     * @param corsOrigin   the other site allowed to call the API from a browser (or *); null: none
+     * @param maxStoreDays most (store, date) loads one request may order
+     * @param protectReads the GET endpoints under /api need the token too
+     */
+    public record Api(String token, String corsOrigin, int maxStoreDays, boolean protectReads) {
+        public static final int MIN_TOKEN = 32;
+
+        @Override
+        public String toString() {
+            return "Api[token=" + (token == null ? "unset" : "***") + ", corsOrigin=" + corsOrigin + ", maxStoreDays="
+                    + maxStoreDays + ", protectReads=" + protectReads + "]";
+        }
+    }
+
+    /** Bearer token of the API, null when not configured. */
+    public String apiToken() {
+        return api.token();
+    }
+
     public List<StoreConfig> enabledStores() {
         return stores.stream().filter(StoreConfig::enabled).toList();
     }
@@ -109,8 +132,8 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** Every secret value of the configuration, to scrub from error messages. */
     public List<String> secrets() {
         List<String> out = new ArrayList<>();
-        if (apiToken != null) {
-            out.add(apiToken);
+        if (api.token() != null) {
+            out.add(api.token());
         }
         for (StoreConfig s : stores) {
             if (s.password() != null) {
@@ -236,6 +259,18 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
             }
         }
         String token = blankToNull(r.str("fluxion.api.token", null));
+        if (token != null && token.length() < Api.MIN_TOKEN) {
+            // the length only: the token itself never reaches a message
+            throw new ConfigException("fluxion.api.token", "is " + token.length() + " characters long; at least "
+                    + Api.MIN_TOKEN + " are required (e.g. openssl rand -hex 32), set in FLUXION_API_TOKEN");
+        }
+        String origin = blankToNull(r.str("fluxion.api.cors-origin", null));
+        if (origin != null && !origin.equals("*") && !origin.matches("https?://[^/\\s,]+")) {
+            throw new ConfigException("fluxion.api.cors-origin", "'" + origin + "' is not one origin"
+                    + " (scheme://host[:port], e.g. https://app.example.com, or * for any site)");
+        }
+        Api api = new Api(token, origin, r.integer("fluxion.api.max-store-days", 400, 1, 100_000),
+                r.bool("fluxion.api.protect-reads", false));
         String ledgerUrl = r.str("fluxion.ledger.url", null);
         if (ledgerUrl == null || ledgerUrl.isBlank()) {
             // WRITE_DELAY=0: every commit reaches the file at once, so a killed process loses no ledger
@@ -249,9 +284,8 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl)
                     + "' is neither PostgreSQL (jdbc:postgresql://host:5432/database) nor H2 (jdbc:h2:...)");
         }
-        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), token,
-                r.str("fluxion.api.cors-origin", "*"), blankToNull(r.str("fluxion.ledger.user", null)),
-                blankToNull(r.str("fluxion.ledger.password", null)));
+        return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), api,
+                blankToNull(r.str("fluxion.ledger.user", null)), blankToNull(r.str("fluxion.ledger.password", null)));
     }
 
     /** The H2 file of the default ledger ({@code <data-dir>/ledger.mv.db}), null when fluxion.ledger.url names another. */
@@ -263,14 +297,14 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** Same configuration with another store list (the demo stores are known only once created). */
     public FluxionConfig withStores(List<StoreConfig> newStores) {
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
-                apiToken, corsOrigin, ledgerUser, ledgerPassword);
+                api, ledgerUser, ledgerPassword);
     }
 
     @Override
     public String toString() {
         return "FluxionConfig[dataDir=" + dataDir + ", duckdb=" + duckdbPath + ", ledger=" + Secrets.redactUrl(ledgerUrl) + ", window=" + window
                 + ", backend=" + backend + ", etl=" + etl + ", klk=" + klk + ", demo=" + demoEnabled
-                + ", stores=" + stores + ", apiToken=" + (apiToken == null ? "unset" : "***") + "]";
+                + ", stores=" + stores + ", api=" + api + "]";
     }
 
     /** The first {@code n} names, then how many more: lists in messages stay bounded. */

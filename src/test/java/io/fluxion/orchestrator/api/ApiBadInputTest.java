@@ -7,6 +7,7 @@ import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
+import io.fluxion.orchestrator.testing.LogCapture;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SPEC 4 over real HTTP: every bad input gets a 400 {"error", "field"} and changes nothing in the
- * ledger; every request that changes something needs the bearer token (401 without or with a wrong
- * one, checked before the body), and the token is never echoed.
+ * ledger (unknown fields on every route, explicit nulls, the store-days cap included); every request that changes
+ * something needs the bearer token (401 without or with a wrong one, checked before the body), and the token is never
+ * echoed; a body is JSON only (415) and at most 64 KB (413, before it is read or the token checked); no other site
+ * may call the API by default.
  */
 class ApiBadInputTest {
-    static final String TOKEN = "tok-9f8e7d6c5b4a";
+    static final String TOKEN = "tok-9f8e7d6c5b4a-0123456789abcdef0123";
     static final LocalDate YESTERDAY = LocalDate.of(2026, 11, 20);
 
     @TempDir
@@ -148,6 +151,23 @@ class ApiBadInputTest {
         l.add(Arguments.of("POST", "/api/etl/scheduler/trigger", "{bad", "body"));
         l.add(Arguments.of("POST", "/api/etl/scheduler/enable", "{bad", "body"));
         l.add(Arguments.of("POST", "/api/etl/scheduler/disable", "\"off\"", "body"));
+        // unknown fields are refused on every route that takes a body: nothing starts for {"fecha": ...}
+        l.add(Arguments.of("POST", "/api/etl/scheduler/trigger", "{\"fecha\": \"2020-01-01\"}", "fecha"));
+        l.add(Arguments.of("POST", "/api/etl/scheduler/enable", "{\"fecha\": \"2020-01-01\"}", "fecha"));
+        l.add(Arguments.of("POST", "/api/etl/scheduler/disable", "{\"enabled\": false}", "enabled"));
+        l.add(Arguments.of("POST", "/api/etl/klk/klk-inventory/disable", "{\"route\": \"klk-sales\"}", "route"));
+        l.add(Arguments.of("POST", "/api/etl/klk/klk-sales/enable", "{\"x\": 1}", "x"));
+        l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": null, \"fecha_inicio\": \"2026-11-19\", \"fecha_fin\":"
+                + " \"2026-11-19\", \"dry_run\": true}", "dry_run"));
+        l.add(Arguments.of("POST", "/trigger", "{\"target_date\": \"2026-11-20\", \"store\": \"tienda_01\"}", "store"));
+        // explicit nulls and other types where a value is expected (leaving a field out is how not to set it)
+        l.add(Arguments.of("PUT", CONFIG, "{\"hour\": null}", "hour"));
+        l.add(Arguments.of("POST", "/api/etl/scheduler/trigger", "{\"confirm\": \"yes\"}", "confirm"));
+        l.add(Arguments.of("PUT", CONFIG, "{\"hour\": 2, \"execution_hour\": 3}", "execution_hour"));
+        // the store-days cap (fluxion.api.max-store-days, 400): 366 days x 2 stores is refused whole
+        l.add(Arguments.of("POST", SYNC, sync(null, "2025-11-20", "2026-11-20"), "fecha_fin"));
+        l.add(Arguments.of("POST", SYNC, "{\"ubicacion_id\": [\"tienda_01\", \"tienda_02\"], \"fecha_inicio\":"
+                + " \"2025-11-20\", \"fecha_fin\": \"2026-11-20\"}", "fecha_fin"));
         // query parameters of the read-only views
         l.add(Arguments.of("GET", "/api/etl/runs?limit=0", null, "limit"));
         l.add(Arguments.of("GET", "/api/etl/runs?limit=abc", null, "limit"));
@@ -230,6 +250,85 @@ class ApiBadInputTest {
                 assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain(TOKEN);
             }
         }
+    }
+
+    /** What each route takes; a body in another type than JSON is refused on each. */
+    static Stream<Arguments> bodiesOfAnotherType() {
+        List<Arguments> l = new ArrayList<>();
+        String[][] routes = {{"POST", "/api/etl/scheduler/enable", "{}"}, {"POST", "/api/etl/scheduler/trigger", "{}"},
+            {"PUT", CONFIG, "{\"hour\": 2}"}, {"POST", SYNC, sync(null, "2026-11-20", "2026-11-20")},
+            {"POST", "/trigger", "{\"target_date\": \"2026-11-20\"}"}, {"POST", "/api/etl/klk/klk-sales/disable", "{}"}};
+        for (String[] r : routes) {
+            for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml", "",
+                    "application/json-patch+json")) {
+                l.add(Arguments.of(r[0], r[1], r[2], type));
+            }
+        }
+        return l.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} as ''{3}'' -> 415")
+    @MethodSource("bodiesOfAnotherType")
+    void aBodyIsAcceptedAsJsonOnly(String method, String path, String body, String type) {
+        String before = ledgerState();
+        HttpApp.Resp r = app.send(method, path, body, TOKEN, Map.of("Content-Type", type));
+        assertThat(r.status()).as(r.text()).isEqualTo(415);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(r.json().get("field").textValue()).isEqualTo("Content-Type");
+        // the token comes first: without one the same request is a 401
+        assertThat(app.send(method, path, body, null, Map.of("Content-Type", type)).status()).isEqualTo(401);
+        assertThat(ledgerState()).isEqualTo(before);
+        assertThat(app.window().current()).isEmpty();
+    }
+
+    @Test
+    void aBodyOver64KbIsRefusedBeforeItIsReadOrTheTokenChecked() {
+        String before = ledgerState();
+        String big = "{\"fecha_inicio\": \"2026-11-20\", \"fecha_fin\": \"2026-11-20\", \"pad\": \"" + "x".repeat(70_000)
+                + "\"}";
+        try (LogCapture log = new LogCapture()) {
+            for (String token : java.util.Arrays.asList(TOKEN, null, "wrong")) {
+                HttpApp.Resp r = app.send("POST", SYNC, big, token);
+                assertThat(r.status()).as(r.text()).isEqualTo(413);
+                assertThat(r.header("Content-Type")).startsWith("application/json");
+                assertThat(r.json().get("field").textValue()).isEqualTo("body");
+                assertThat(r.json().get("error").textValue()).contains("65536 bytes");
+            }
+            // 10 MB announced by its Content-Length: refused before a byte of it is sent
+            String huge = app.head("POST", "/trigger", Map.of("Content-Type", "application/json", "Content-Length",
+                    String.valueOf(10 * 1024 * 1024), "Authorization", "Bearer " + TOKEN));
+            assertThat(huge).startsWith("HTTP/1.1 413").contains("\"field\":\"body\"");
+            // no ERROR for the operators' alerts, one INFO line per refusal
+            assertThat(log.lines("ERROR")).isEmpty();
+            assertThat(log.lines("INFO")).filteredOn(l -> l.contains("HTTP 413")).hasSize(4);
+        }
+        // just under the limit the body is read (and refused for its unknown field)
+        String under = "{\"pad\": \"" + "x".repeat(60_000) + "\"}";
+        assertThat(app.send("POST", "/trigger", under, TOKEN).json().get("field").textValue()).isEqualTo("pad");
+        assertThat(ledgerState()).isEqualTo(before);
+        assertThat(app.window().current()).isEmpty();
+    }
+
+    @Test
+    void refusalsAndAcceptedChangesAreLoggedWithTheClientAddress() {
+        try (LogCapture log = new LogCapture()) {
+            assertThat(app.send("POST", "/api/etl/scheduler/enable", null, "wrong-" + TOKEN).status()).isEqualTo(401);
+            assertThat(app.send("POST", "/api/etl/scheduler/enable", null, TOKEN).status()).isEqualTo(200);
+            assertThat(log.lines("WARN")).anyMatch(l -> l.contains("HTTP 401 on POST /api/etl/scheduler/enable from 127.0.0.1"));
+            assertThat(log.lines("INFO")).anyMatch(l -> l.contains("Nightly window enabled through the API by 127.0.0.1"));
+            assertThat(log.lines()).noneMatch(l -> l.contains(TOKEN));
+        }
+    }
+
+    @Test
+    void noOtherSiteMayCallTheApiUntilAnOriginIsConfigured() {
+        HttpApp.Resp r = app.get("/maintenance-status");
+        assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+        HttpApp.Resp preflight = app.send("OPTIONS", SYNC, null, null, Map.of("Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST"));
+        assertThat(preflight.status()).isEqualTo(405);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
+        assertThat(preflight.header("Access-Control-Allow-Methods")).isNull();
     }
 
     @Test

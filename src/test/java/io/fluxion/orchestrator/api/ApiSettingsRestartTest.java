@@ -27,7 +27,7 @@ import org.quartz.Trigger;
  * a message naming FLUXION_API_TOKEN.
  */
 class ApiSettingsRestartTest {
-    static final String TOKEN = "restart-token-42";
+    static final String TOKEN = "restart-token-42-0123456789abcdef0123";
 
     @TempDir
     Path tmp;

@@ -36,7 +36,7 @@ import org.quartz.Trigger;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpApiTest {
-    static final String TOKEN = "s3cret-token-for-tests";
+    static final String TOKEN = "s3cret-token-for-tests-0123456789abcdef";
     static final String ORIGIN = "https://granja.example";
     static final LocalDate D = LocalDate.of(2026, 11, 20);
 
@@ -265,6 +265,11 @@ class HttpApiTest {
         assertThat(s.get("klk_routes").get("klk-test").get("next_execution").textValue()).isEqualTo("2026-11-21T07:00:00-04:00");
         assertThat(s.get("config").get("hour").intValue()).isEqualTo(1);
         assertThat(s.get("config").get("max_retries").intValue()).isEqualTo(2);
+        // SPEC 2.8: one instance always leads
+        JsonNode cluster = s.get("cluster");
+        assertThat(cluster.get("leader").booleanValue()).as(s.toString()).isTrue();
+        assertThat(cluster.get("enabled").booleanValue()).isFalse();
+        assertThat(cluster.get("leader_node").textValue()).isEqualTo(cluster.get("node").textValue()).isNotBlank();
     }
 
     @Test
@@ -455,5 +460,66 @@ class HttpApiTest {
         assertThat(app.get("/web/app.js").status()).isEqualTo(200);
         assertThat(app.get("/web/app.css").header("Content-Type")).startsWith("text/css");
         assertThat(app.get("/web/secret.txt").status()).isEqualTo(404);
+        // nothing else of the classpath or the working directory is served
+        for (String other : List.of("/web/..%2Fapplication.properties", "/application.properties",
+                "/routes/http-api.camel.yaml", "/pom.xml", "/web/index.html/../../pom.xml")) {
+            assertThat(app.get(other).status()).as(other).isIn(404, 400);
+        }
+        // security headers on every file of the page
+        for (String file : List.of("/", "/web/app.js", "/web/app.css")) {
+            HttpApp.Resp f = app.get(file);
+            assertThat(f.header("Content-Security-Policy")).as(file).contains("default-src 'none'")
+                    .contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+            assertThat(f.header("X-Content-Type-Options")).as(file).isEqualTo("nosniff");
+            assertThat(f.header("X-Frame-Options")).as(file).isEqualTo("DENY");
+        }
+        assertThat(page.text()).doesNotContain("<script>").doesNotContain("style=");
+    }
+
+    @Test
+    @Order(13)
+    void anAnswerCarriesNoneOfTheRequestsHeaders() {
+        HttpApp.Resp r = app.send("GET", "/api/etl/runs?limit=2&kind=manual", null, null,
+                Map.of("X-Echo", "reflected?", "Cookie", "session=abc"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw().headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("X-Echo")
+                || h.equalsIgnoreCase("limit") || h.equalsIgnoreCase("kind") || h.equalsIgnoreCase("Cookie"));
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        // the runs this test ordered record who asked for them
+        assertThat(app.ledger().recentRuns(100)).filteredOn(run -> "manual".equals(run.kind()))
+                .isNotEmpty().allSatisfy(run -> assertThat(run.requestedBy()).startsWith("api POST /").endsWith(" from 127.0.0.1"));
+    }
+
+    @Test
+    @Order(14)
+    void theOpenApiDocumentAnswersAndNamesThePathsAndVerbsOfDocsApiMd() throws Exception {
+        HttpApp.Resp r = app.get("/api/openapi.json");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode doc = r.json();
+        assertThat(doc.get("openapi").textValue()).startsWith("3.");
+        java.util.Set<String> inDoc = new java.util.TreeSet<>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                .forEachRemaining(m -> inDoc.add(m.toUpperCase() + " " + p.getKey())));
+        java.util.Set<String> inTable = new java.util.TreeSet<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| (GET|POST|PUT|DELETE|PATCH) \\| `([^`]+)` \\|");
+        for (String line : java.nio.file.Files.readAllLines(Path.of("docs", "API.md"))) {
+            java.util.regex.Matcher m = row.matcher(line);
+            if (m.find()) {
+                inTable.add(m.group(1) + " " + m.group(2));
+            }
+        }
+        assertThat(inTable).hasSize(15);
+        assertThat(inDoc).isEqualTo(inTable);
+        // the bodies' and answers' fields as the API writes them
+        String schemas = doc.get("components").get("schemas").toString();
+        assertThat(schemas).contains("\"fecha_inicio\"").contains("\"ubicacion_id\"").contains("\"is_maintenance\"")
+                .contains("\"run_id\"").doesNotContain("\"fechaInicio\"").doesNotContain("\"isMaintenance\"");
+        // every change needs the bearer token
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
+            if (!op.getKey().equals("get")) {
+                assertThat(op.getValue().get("security")).as(op.getKey() + " " + p.getKey()).isNotNull();
+            }
+        }));
     }
 }

@@ -61,7 +61,7 @@ public final class EtlBenchmark {
     private static final LocalDate D = LocalDate.of(2026, 11, 1);
     private static final String COLS = "id, numero_factura, linea, fecha_hora, codigo_producto, descripcion,"
             + " cantidad, precio_unitario, total";
-    private static final String TOKEN = "bench-token-not-a-secret";
+    private static final String TOKEN = "bench-token-not-a-secret-0123456789ab";
 
     private final Path work;
     private final Path jar;
@@ -441,6 +441,8 @@ public final class EtlBenchmark {
         extra.put("camel.server.port", String.valueOf(port));
         extra.put("fluxion.api.token", TOKEN);
         extra.put("fluxion.klk.enabled", "false");
+        // the window hours far from now: no start-up catch-up run may hold the writer when the benchmark triggers
+        extra.putAll(io.fluxion.orchestrator.testing.WindowHours.farFromNow());
         List<String> cmd = jarCommand("256m", dataDir, memStoreIds(stores), extra);
         Path out = work.resolve("service.log");
         Process pr = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

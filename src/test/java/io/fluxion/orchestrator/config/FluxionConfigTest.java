@@ -38,6 +38,20 @@ class FluxionConfigTest {
         assertThat(c.klk().mode()).isEqualTo("direct");
         assertThat(c.demoEnabled()).isTrue();
         assertThat(c.duckdbPath()).isEqualTo(c.dataDir().resolve("fluxion.duckdb"));
+        // the API: no token, no other site, 400 store loads per request, reads public
+        assertThat(c.api()).isEqualTo(new FluxionConfig.Api(null, null, 400, false));
+    }
+
+    @Test
+    void anApiTokenOfFewerThan32CharactersStopsTheStartWithoutShowingIt() {
+        String shortToken = "abcdefghij-0123456789-abcdefghi";
+        assertThat(shortToken).hasSize(31);
+        assertThatThrownBy(() -> load(Map.of("fluxion.api.token", shortToken))).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("fluxion.api.token"))
+                .hasMessageContaining("31 characters").hasMessageContaining("at least 32")
+                .hasMessageNotContaining(shortToken);
+        assertThat(load(Map.of("fluxion.api.token", shortToken + "k")).apiToken()).isEqualTo(shortToken + "k");
+        assertThat(load(Map.of("fluxion.api.token", shortToken + "k")).toString()).doesNotContain(shortToken);
     }
 
     @ParameterizedTest
@@ -54,6 +68,11 @@ class FluxionConfigTest {
         "fluxion.klk.sales.cron|0 5/30 * * *",
         "fluxion.window.enabled|yes",
         "fluxion.backend.ecs.endpoint|localhost:4566",
+        "fluxion.api.token|short-token",
+        "fluxion.api.max-store-days|0",
+        "fluxion.api.protect-reads|maybe",
+        "fluxion.api.cors-origin|granja.example",
+        "fluxion.api.cors-origin|https://a.example, https://b.example",
         "fluxion.ledger.url|postgresql://db:5432/fluxion",
         "fluxion.ledger.url|jdbc:mysql://db:3306/fluxion",
     })

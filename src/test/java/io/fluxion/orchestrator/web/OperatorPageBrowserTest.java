@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * skipped (naming the Debian package), unless -Dfluxion.browser.required=true (.ci/run) makes it fail.
  */
 class OperatorPageBrowserTest {
-    static final String TOKEN = "browser-token-7";
+    static final String TOKEN = "browser-token-7-0123456789abcdef012345";
     static final LocalDate D = LocalDate.of(2026, 11, 20);
 
     @TempDir

@@ -7,6 +7,8 @@ import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
+import io.fluxion.orchestrator.lifecycle.StopOnShutdown;
+import io.fluxion.orchestrator.lifecycle.StopSignal;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.LedgerFile;
@@ -35,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start of the service (issue 13, item 11): no run starts before the start-up decision is made (the API answers
- * 503 with Retry-After meanwhile, nothing is recorded), and the start-up check closes only the open runs of a
+ * 503 with Retry-After meanwhile, nothing is recorded; so it does while the service stops), and the start-up check closes only the open runs of a
  * process that is gone (one on this data dir, or an older ledger's row without owner), never a run of this process
  * nor one of a process on another data dir sharing the ledger. The check's route is held back
  * ({@code camel.main.autoStartupExcludePattern}) and started by the test, so "before the decision" is certain.
  */
 class StartupGateTest {
     static final LocalDate D = LocalDate.of(2026, 11, 9);
-    static final String TOKEN = "gate-test-token";
+    static final String TOKEN = "gate-test-token-0123456789abcdef01234";
 
     @TempDir
     Path tmp;
@@ -156,5 +158,17 @@ class StartupGateTest {
         // after the decision a trigger starts a window
         HttpResponse<String> later = trigger(port);
         assertThat(later.statusCode()).as(later.body()).isEqualTo(202);
+
+        // while the service stops: 503 with Retry-After, and nothing is recorded
+        WindowService window = main.getCamelContext().getRegistry().lookupByNameAndType("windowService", WindowService.class);
+        Services.await("the run's end", Duration.ofSeconds(60), () -> window.current().isEmpty());
+        main.getCamelContext().getRegistry().lookupByNameAndType(StopOnShutdown.BEAN, StopSignal.class)
+                .raise("the test stops the service");
+        int runs = ledger.recentRuns(100).size();
+        HttpResponse<String> stopping = trigger(port);
+        assertThat(stopping.statusCode()).as(stopping.body()).isEqualTo(503);
+        assertThat(stopping.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(stopping.body()).contains("stopping");
+        assertThat(ledger.recentRuns(100)).hasSize(runs);
     }
 }

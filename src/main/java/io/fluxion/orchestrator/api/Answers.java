@@ -1,0 +1,99 @@
+package io.fluxion.orchestrator.api;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The API's answers as records; the REST binding writes them as JSON with snake_case names (and the OpenAPI
+ * document describes them). Times are ISO-8601 strings with the window zone's offset, dates are YYYY-MM-DD.
+ */
+public final class Answers {
+    private Answers() {
+    }
+
+    /** Every refusal: {@code {"error", "field"}} and, for some, more fields (run_id, skipped_run_id, error_id, ...). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record ApiError(String error, String field, @JsonAnyGetter Map<String, Object> more) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Switched(boolean enabled, String message) {
+    }
+
+    /** 202: the guard opened the run; it goes on in the background. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record WindowStarted(long runId, String status, String kind, List<LocalDate> businessDates, int storesTotal,
+                                String message) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record SchedulerStatus(boolean enabled, boolean isRunning, String nextExecution, String lastExecution,
+                                  int pendingRetries, CurrentRun currentRun, DailySummary dailySummary,
+                                  Map<String, Object> config, Map<String, Object> klkRoutes,
+                                  Map<String, Object> cluster) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record DailySummary(LocalDate fecha, List<LocalDate> fechas, int total, int exitosas, int fallidas, long rows,
+                               long downtimeSeconds, long runId, String kind, String status, String reason,
+                               String endedAt) {
+    }
+
+    /** A run in progress, with one row per (store, date). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record CurrentRun(long runId, String kind, String phase, List<LocalDate> businessDates, String startedAt,
+                             String deadline, int storesTotal, long storesDone, long exitosas, long fallidas, long rows,
+                             long rowsPerSecond, double percent, int pendingRetries, Long etaSeconds, String failure,
+                             List<StoreRow> stores) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreRow(String storeId, String name, LocalDate fecha, String status, long rows, Long expectedRows,
+                           double percent, long rowsPerSecond, Long etaSeconds, int attempts, String error, String note) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record VentasStatus(boolean isRunning, CurrentRun currentRun, RunView lastRun, int pendingRetries) {
+    }
+
+    /** A run of the ledger. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record RunView(long runId, String kind, String requestedBy, String status, String reason,
+                          List<LocalDate> businessDates, List<String> storeIds, String startedAt, String endedAt,
+                          Long durationSeconds, String backendMode, String backendState, Long downtimeSeconds,
+                          Integer total, Integer exitosas, Integer fallidas, Long rows) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Runs(List<RunView> runs) {
+    }
+
+    /** A run with its steps, its store attempts and, while it runs, its progress. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record RunDetail(@JsonUnwrapped RunView run, List<StepView> steps, List<AttemptView> attempts,
+                            CurrentRun progress) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StepView(String step, String status, String detail, String startedAt, String endedAt) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record AttemptView(String storeId, LocalDate fecha, int attempt, String status, Long rows, BigDecimal total,
+                              String error, Long rowsLeftOut, String note, String startedAt, String endedAt) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Logs(Long runId, String status, List<LogLine> logs) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record LogLine(String timestamp, String level, String message) {
+    }
+}
