@@ -92,18 +92,52 @@ class ClusterFailoverJarIT {
     record Node(String name, int port, int managementPort, JarProcess jar) {
     }
 
+    /**
+     * One pair of JVMs for the whole story (each start costs seconds): the scheduled window is disabled so that the
+     * only run is the operators' (no catch-up at the leader's start), inside the window hours so that the new leader
+     * resumes it.
+     */
     @Test
-    void theLeaderKilledMidWindowIsReplacedAndTheWindowFinishedWhileTheSurvivorAnswers() throws Exception {
+    void oneOrderFromTwoTriggersThenTheLeaderKilledMidWindowIsReplacedAndTheWindowFinished() throws Exception {
         slowStore.slow(Duration.ofMillis(150)); // tienda_02 takes a few seconds: the kill lands in the middle
-        Map<String, String> window = JarProcess.windowAroundNow(zone); // inside the window: the leader catches up
+        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
+        window.put("fluxion.window.enabled", "false");
         Node a = start("node-a", window);
         Node b = start("node-b", window);
         for (Node n : List.of(a, b)) {
             n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
         }
-        a.jar().await("a leader", 60, () -> gained(a) || gained(b));
-        Node leader = gained(a) ? a : b;
+        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
+                || b.jar().output().contains("Start-up recovery: "));
+        assertThat(gained(a) ^ gained(b)).as("exactly one leads").isTrue();
+
+        // two orders at once, one to each instance: one run, on the leader; the follower names it
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (Node n : List.of(a, b)) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    return post(n.port(), "/api/etl/scheduler/trigger");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        go.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : answers) {
+            codes.add(f.get().statusCode());
+        }
+        assertThat(codes).as(answers.get(0).get().body() + " / " + answers.get(1).get().body())
+                .containsExactlyInAnyOrder(202, 503);
+        Node leader = codes.get(0) == 202 ? a : b;
         Node survivor = leader == a ? b : a;
+        assertThat(gained(leader)).isTrue();
+        HttpResponse<String> refused = answers.get(leader == a ? 1 : 0).get();
+        assertThat(json.readTree(refused.body()).path("leader_node").asText()).as(refused.body()).isEqualTo(leader.name());
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        long runId = json.readTree(answers.get(leader == a ? 0 : 1).get().body()).path("run_id").asLong();
 
         // a poller on the survivor's /maintenance-status, from before the kill to the end
         AtomicBoolean polling = new AtomicBoolean(true);
@@ -125,19 +159,21 @@ class ClusterFailoverJarIT {
         });
         poller.start();
 
-        // exactly one runs the window: the leader's catch-up; the follower says who leads and refuses a trigger
+        // while the leader runs the window: the follower answers the same from the ledger and says who leads
         leader.jar().await("tienda_02 half pulled", 120, () -> leader.jar().output()
                 .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
         JsonNode followerStatus = getJson(survivor.port(), "/api/etl/scheduler/status");
         assertThat(followerStatus.path("cluster").path("node").asText()).isEqualTo(survivor.name());
         assertThat(followerStatus.path("cluster").path("leader").asBoolean()).isFalse();
         assertThat(followerStatus.path("cluster").path("leader_node").asText()).isEqualTo(leader.name());
+        assertThat(followerStatus.path("is_running").asBoolean()).as("the leader's run, from the ledger").isTrue();
+        JsonNode followerMaintenance = getJson(survivor.port(), "/maintenance-status");
+        assertThat(followerMaintenance.path("is_maintenance").asBoolean()).isTrue();
+        assertThat(followerMaintenance.path("phase").asText()).isEqualTo("running");
+        assertThat(followerMaintenance.path("progress").path("run_id").asLong()).isEqualTo(runId);
         JsonNode leaderStatus = getJson(leader.port(), "/api/etl/scheduler/status");
         assertThat(leaderStatus.path("cluster").path("leader").asBoolean()).isTrue();
         assertThat(leaderStatus.path("is_running").asBoolean()).isTrue();
-        HttpResponse<String> refused = post(survivor.port(), "/api/etl/scheduler/trigger");
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-        assertThat(json.readTree(refused.body()).path("leader_node").asText()).isEqualTo(leader.name());
         assertThat(survivor.jar().output()).doesNotContain("Start-up recovery:").doesNotContain("Window run #");
         // leadership in the metrics and the health checks of both
         assertThat(body(leader.managementPort(), "/observe/metrics"))
@@ -146,6 +182,16 @@ class ClusterFailoverJarIT {
                 .containsPattern("fluxion_cluster_leader\\{node=\"" + survivor.name() + "\",?} 0\\.0");
         assertThat(body(survivor.managementPort(), "/observe/health"))
                 .contains("node " + survivor.name() + " follows in 'fluxion'; the leader is " + leader.name());
+        // a window start saved through the follower moves the leader's Quartz trigger (route cluster-settings)
+        assertThat(leader.jar().output()).doesNotContain("Nightly window trigger moved");
+        int hour = Integer.parseInt(window.get("fluxion.window.start").substring(0, 2));
+        HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + survivor.port()
+                        + "/api/etl/scheduler/config")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hour\": " + hour + ", \"minute\": 30}")).build();
+        HttpResponse<String> saved = http.send(put, HttpResponse.BodyHandlers.ofString());
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        leader.jar().awaitOutput("Nightly window trigger moved to " + String.format("%02d:30", hour), 30);
 
         // kill -9 of the leader in the middle of tienda_02
         leader.jar().kill();
@@ -180,79 +226,21 @@ class ClusterFailoverJarIT {
         try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
             Ledger ledger = new Ledger(ds);
             List<RunRecord> runs = ledger.recentRuns(20);
-            RunRecord killed = runs.stream().filter(r -> r.kind().equals("catch-up")).findFirst().orElseThrow();
+            assertThat(runs).as("the order's run and the recovery, nothing else").hasSize(2);
+            RunRecord killed = ledger.run(runId).orElseThrow();
+            assertThat(killed.kind()).isEqualTo("manual");
             assertThat(killed.status()).isEqualTo("FAILED");
             assertThat(killed.reason()).startsWith("interrupted: the process stopped during the run");
             RunRecord recovery = runs.stream().filter(r -> r.kind().equals("recovery")).findFirst().orElseThrow();
             assertThat(recovery.status()).isEqualTo("SUCCEEDED");
             assertThat(recovery.backendState()).isEqualTo("STARTED");
             assertThat(recovery.storeIds()).contains("tienda_02").doesNotContain("tienda_01");
-            assertThat(runs).as("one catch-up and one recovery, nothing else").hasSize(2);
             LeaderRecord l = ledger.leader("fluxion").orElseThrow();
             assertThat(l.node()).isEqualTo(survivor.name());
             assertThat(l.epoch()).isEqualTo(2);
         }
         System.out.println("ClusterFailoverJarIT: failover " + failover.toMillis() + " ms (bound " + bound.toMillis()
                 + " ms), " + polls.get() + " polls of the survivor, none failed; ECS: " + ecs.sequence());
-    }
-
-    @Test
-    void twoTriggersAtOnceOneToEachInstanceMakeOneRun() throws Exception {
-        // far from the window hours: no catch-up, the only runs are the operators'
-        Map<String, String> window = new HashMap<>(Map.of("fluxion.window.zone", zone.getId(), "fluxion.window.start",
-                "01:00", "fluxion.window.end", "02:00"));
-        window.put("fluxion.backend.mode", "none"); // an order outside the window hours, without ECS's confirmation
-        Node a = start("node-a", window);
-        Node b = start("node-b", window);
-        for (Node n : List.of(a, b)) {
-            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
-        }
-        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
-                || b.jar().output().contains("Start-up recovery: "));
-        CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        for (Node n : List.of(a, b)) {
-            answers.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    go.await();
-                    return post(n.port(), "/api/etl/scheduler/trigger");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        go.countDown();
-        List<Integer> codes = new ArrayList<>();
-        for (CompletableFuture<HttpResponse<String>> f : answers) {
-            codes.add(f.get().statusCode());
-        }
-        assertThat(codes).as(answers.get(0).get().body() + " / " + answers.get(1).get().body())
-                .containsExactlyInAnyOrder(202, 503);
-        Node leader = codes.get(0) == 202 ? a : b;
-        HttpResponse<String> refused = answers.get(leader == a ? 1 : 0).get();
-        assertThat(json.readTree(refused.body()).path("leader_node").asText()).as(refused.body()).isEqualTo(leader.name());
-        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        leader.jar().await("the manual run's end", 120, () -> leader.jar().output().contains("(manual) SUCCEEDED"));
-        try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
-            List<RunRecord> runs = new Ledger(ds).recentRuns(20);
-            assertThat(runs).as("one run").hasSize(1);
-            assertThat(runs.get(0).kind()).isEqualTo("manual");
-        }
-        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
-        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
-        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).isEqualTo(expected);
-
-        // a window start saved through the follower moves the leader's Quartz trigger (route cluster-settings)
-        Node follower = leader == a ? b : a;
-        assertThat(leader.jar().output()).doesNotContain("Nightly window trigger moved");
-        HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + follower.port()
-                        + "/api/etl/scheduler/config")).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"hour\": 1, \"minute\": 30}")).build();
-        HttpResponse<String> saved = http.send(put, HttpResponse.BodyHandlers.ofString());
-        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
-        leader.jar().awaitOutput("Nightly window trigger moved to 01:30", 30);
-        assertThat(getJson(leader.port(), "/api/etl/scheduler/status").path("next_execution").asText()).contains("T01:30");
     }
 
     private boolean gained(Node n) {
