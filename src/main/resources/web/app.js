@@ -116,6 +116,7 @@
     $('btn-trigger').disabled = s.is_running;
     renderCurrent(s.current_run);
     renderKlk(s.klk_routes || {});
+    renderCluster(s.cluster);
     var d = s.daily_summary;
     if (d) {
       text('summary-date', '- ' + d.fecha);
@@ -133,6 +134,13 @@
       $('summary-card').dataset.runId = String(d.run_id);
       $('summary-card').dataset.status = d.status;
     }
+  }
+
+  // two instances (SPEC 2.8): which one answered and whether it leads
+  function renderCluster(c) {
+    if (!c) { return; }
+    text('cluster-node', 'Instancia: ' + c.node + (c.leader ? ' (líder)'
+      : ' (en espera; líder: ' + (c.leader_node || 'desconocido') + ')'));
   }
 
   function renderKlk(routes) {

@@ -5,7 +5,10 @@ import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.backend.DryRunBackendControl;
 import io.fluxion.orchestrator.backend.EcsBackendControl;
 import io.fluxion.orchestrator.backend.NoBackendControl;
+import io.fluxion.orchestrator.cluster.Leadership;
 import io.fluxion.orchestrator.config.Beans;
+import io.fluxion.orchestrator.config.ClusterConfig;
+import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.config.ConfigSources;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
@@ -71,6 +74,11 @@ public class FluxionConfiguration implements CamelConfiguration {
         FluxionConfig cfg = FluxionConfig.load(k -> pc.resolveProperty(k).orElse(null), keys);
 
         String mode = pc.resolveProperty("fluxion.mode").orElse("service");
+        ClusterConfig cluster = ClusterConfig.load(k -> pc.resolveProperty(k).orElse(null));
+        if (cluster.enabled() && "run-window".equals(mode)) {
+            throw new ConfigException("fluxion.cluster.enabled", "run-window does not join the cluster: with two"
+                    + " instances, order a window from the leader (POST /api/etl/scheduler/trigger) instead");
+        }
         ProcessLock dataDirLock = ProcessLock.acquire(cfg.dataDir(), "Fluxion " + mode);
         context.addService(new ServiceSupport() {
             @Override
@@ -142,6 +150,16 @@ public class FluxionConfiguration implements CamelConfiguration {
         WindowService window = new WindowService(cfg, windowClock, ledger, settings, backend, writer,
                 sleeper == null ? stop::sleep : sleeper, stop, sourceProbe);
         StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock, stop);
+        // two instances, one leader (SPEC 2.8): the file lock elects it, the ledger fences it
+        Leadership leadership = cluster.enabled() ? Leadership.clustered(context, cluster, ledger, clock)
+                : Leadership.single(cluster, clock);
+        window.leadership(leadership);
+        leadership.onChange(gained -> {
+            if (!gained && window.current().isPresent()) {
+                lostMidWindow(window, stop);
+            }
+        });
+        LOG.info("Cluster: {}", cluster);
 
         registry.bind(Beans.CONFIG, cfg);
         registry.bind(Beans.WINDOW_CLOCK, windowClock);
@@ -152,6 +170,7 @@ public class FluxionConfiguration implements CamelConfiguration {
         registry.bind("backendControl", BackendControl.class, backend);
         registry.bind(Beans.DUCKDB_WRITER, writer);
         registry.bind(Beans.SOURCE_PROBE, sourceProbe);
+        registry.bind(Beans.LEADERSHIP, leadership);
         // a new ledger beside a DuckDB file with history: its (store, date) pairs count as loaded
         registry.bind("coverageImport", new CoverageImport(ledger, writer, clock));
         registry.bind(Beans.WINDOW_SERVICE, window);
@@ -183,7 +202,30 @@ public class FluxionConfiguration implements CamelConfiguration {
         pc.addOverrideProperty("fluxion.derived.redelivery-delay-ms", String.valueOf(cfg.etl().redeliveryDelay().toMillis()));
         pc.addOverrideProperty("fluxion.derived.fetch-size", String.valueOf(Math.min(cfg.etl().chunkSize(), 10_000)));
         pc.addOverrideProperty("fluxion.derived.schedules", String.valueOf(!"run-window".equals(mode)));
+        // the scheduled routes' consumers: on the leader only (camel-master on the FileLockClusterService) when the
+        // cluster is on, plain otherwise
+        pc.addOverrideProperty("fluxion.derived.leader-only", cluster.enabled() ? "master:" + cluster.namespace() + ":" : "");
+        pc.addOverrideProperty("fluxion.derived.cluster", String.valueOf(cluster.enabled()));
     }
+
+    /**
+     * This instance lost the leadership while its window runs: a new leader may take over (its heartbeat went stale,
+     * e.g. the shared storage did not answer), so this run must not write on. It aborts as on SIGTERM (chunk given
+     * up, store rolled back, DuckDB closed, the backend's start requested) and the process exits with
+     * {@link #LOST_LEADERSHIP}, so that the orchestrator (ECS) starts it again as a follower; the new leader's
+     * recovery finishes the window.
+     */
+    private static void lostMidWindow(WindowService window, StopSignal stop) {
+        LOG.error("Cluster: the leadership was lost while window run #{} runs: aborting it and exiting ({}); the new"
+                + " leader recovers the window", window.current().map(r -> r.getId()).orElse(null), LOST_LEADERSHIP);
+        stop.raise("the cluster leadership was lost during the window");
+        Thread t = new Thread(() -> System.exit(LOST_LEADERSHIP), "fluxion-lost-leadership");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** Exit status of an instance that lost the leadership mid-window (EX_TEMPFAIL). */
+    public static final int LOST_LEADERSHIP = 75;
 
     private static BackendControl backend(FluxionConfig cfg, CamelContext context, Clock clock, StopSignal stop)
             throws Exception {

@@ -27,6 +27,18 @@ class StartupRefusalTest {
     }
 
     @Test
+    void runWindowRefusesToRunBesideACluster() {
+        Map<String, String> p = Apps.base(tmp);
+        p.put("fluxion.cluster.enabled", "true");
+        p.put("fluxion.cluster.lock-dir", tmp.resolve("cluster").toString());
+        Apps.WindowResult r = Apps.runWindow(p, null);
+        assertThat(r.exitCode()).isEqualTo(RunWindowCommand.REFUSED);
+        assertThat(r.errors()).contains("fluxion.cluster.enabled").contains("POST /api/etl/scheduler/trigger");
+        assertThat(tmp.resolve("fluxion.lock")).doesNotExist();
+        assertThat(tmp.resolve("cluster")).doesNotExist();
+    }
+
+    @Test
     void anApiTokenShorterThan32CharactersRefusesTheStartAndNamesTheKeyButNotTheToken() {
         Map<String, String> p = Apps.base(tmp);
         p.put("fluxion.api.token", "tok-9f8e7d6c5b4a");

@@ -36,7 +36,7 @@ public final class Answers {
     public record SchedulerStatus(boolean enabled, boolean isRunning, String nextExecution, String lastExecution,
                                   int pendingRetries, CurrentRun currentRun, DailySummary dailySummary,
                                   Map<String, Object> config, Map<String, Object> klkRoutes, BackendView backend,
-                                  Connectivity connectivity) {
+                                  Connectivity connectivity, Map<String, Object> cluster) {
     }
 
     /**

@@ -50,6 +50,11 @@ public class ApiConfiguration implements CamelConfiguration {
             public int awaitingRetry(WindowRun run) {
                 return window.retryable(run).size();
             }
+
+            @Override
+            public boolean follower() {
+                return window.leadership().enabled() && !window.leadership().isLeader();
+            }
         }, settings));
         BackendControl backend = r.lookupByNameAndType("backendControl", BackendControl.class);
         if (backend == null) {

@@ -83,9 +83,12 @@ public class HttpApi {
             }
         }
         boolean enabled = settings.enabled();
-        return new Answers.SchedulerStatus(enabled, run != null, enabled ? Views.ISO.format(settings.nextStart()) : null,
+        // a follower of a cluster: the leader's run, from the ledger; and which instance answers (SPEC 2.8)
+        boolean running = run != null || MaintenanceStatus.leaderRun(window, ledger).isPresent();
+        return new Answers.SchedulerStatus(enabled, running, enabled ? Views.ISO.format(settings.nextStart()) : null,
                 last == null ? null : Views.iso(last.startedAt(), zone()), window.pendingRetries(), currentRun(run),
-                done == null ? null : dailySummary(done), settings.view(), klk, backend(run), connectivity());
+                done == null ? null : dailySummary(done), settings.view(), klk, backend(run), connectivity(),
+                window.leadership().view());
     }
 
     /** The backend's state as its control knows it (cached, never failing), and the run that has it stopped. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,8 @@ import java.util.Optional;
 public class MaintenanceStatus {
     static final String MESSAGE_MAINTENANCE = "Estamos recolectando la data. Sistema disponible después de las ";
     static final String MESSAGE_OPERATIONAL = "Sistema operativo";
+    /** The ledger's backend states of a run while the backend serves (before its first stop, after its start). */
+    private static final java.util.Set<String> BACKEND_SERVING = java.util.Set.of("UNTOUCHED", "STARTED");
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** The seed's fields first, in the seed's formats, then what this service adds. */
@@ -56,6 +60,11 @@ public class MaintenanceStatus {
         Optional<WindowRun> current();
 
         int awaitingRetry(WindowRun run);
+
+        /** This instance follows in a cluster (SPEC 2.8): the window run, if any, is the leader's, in the ledger. */
+        default boolean follower() {
+            return false;
+        }
     }
 
     public MaintenanceStatus(FluxionConfig config, Clock clock, Ledger ledger, Runs runs, SchedulerSettings settings) {
@@ -75,11 +84,20 @@ public class MaintenanceStatus {
         boolean inHours = !z.isBefore(start) && z.isBefore(end);
 
         Optional<WindowRun> run = runs.current();
+        // two instances (SPEC 2.8): a follower answers from the ledger what the leader runs
+        RunRecord leaders = run.isPresent() || !runs.follower() ? null : leaderRun(ledger).orElse(null);
         String phase;
         boolean maintenance;
         ZonedDateTime estimatedEnd = end;
         boolean staged = config.window().staged();
-        if (run.isPresent()) {
+        if (leaders != null) {
+            // a follower (SPEC 2.8): the leader's run as the ledger has it; staged, the backend is down from the
+            // stop the leader recorded until it recorded the start
+            boolean leaderStaged = "staged".equals(leaders.strategy());
+            maintenance = !leaderStaged || (leaders.backendState() == null
+                    || !BACKEND_SERVING.contains(leaders.backendState()));
+            phase = !leaderStaged ? "running" : maintenance ? "merging" : "staging";
+        } else if (run.isPresent()) {
             // strategy staged: maintenance only from the backend's stop to its start (the merge); the backend serves
             // while the run stages
             maintenance = !run.get().isStaged() || run.get().backendDown();
@@ -115,6 +133,8 @@ public class MaintenanceStatus {
             long done = r.count(StoreProgress.Status.SUCCEEDED) + r.count(StoreProgress.Status.FAILED);
             progress = new Progress(r.getId(), r.getKind(), total, done, r.rows(),
                     total == 0 ? 100.0 : Views.round1(100.0 * done / total));
+        } else if (leaders != null) {
+            progress = progress(leaders);
         }
         return new Answer(maintenance, z.format(HMS), settings.windowLabel(),
                 zone.getId() + " (" + utcOffset(zone.getRules().getOffset(now)) + ")",
@@ -122,6 +142,42 @@ public class MaintenanceStatus {
                 maintenance ? Math.max(0, (Duration.between(now, estimatedEnd.toInstant()).toSeconds() + 59) / 60) : 0,
                 maintenance ? MESSAGE_MAINTENANCE + endLabel : MESSAGE_OPERATIONAL, phase, z.toLocalDate().minusDays(1),
                 Views.ISO.format(settings.nextStart()), Views.ISO.format(z), progress);
+    }
+
+    /**
+     * The window run the leader has open, as the ledger tells it, when this instance is a follower of a cluster
+     * (empty otherwise: one instance knows its run from memory).
+     */
+    static Optional<RunRecord> leaderRun(io.fluxion.orchestrator.window.WindowService window, Ledger ledger) {
+        if (!window.leadership().enabled() || window.leadership().isLeader()) {
+            return Optional.empty();
+        }
+        return leaderRun(ledger);
+    }
+
+    private static Optional<RunRecord> leaderRun(Ledger ledger) {
+        return ledger.recentRuns(5).stream().filter(r -> "RUNNING".equals(r.status()) && !r.kind().startsWith("klk"))
+                .findFirst();
+    }
+
+    /** The progress block of a run another instance runs, from its ledger attempts. */
+    private Progress progress(RunRecord r) {
+        List<AttemptRecord> attempts = ledger.attempts(r.id());
+        int stores = r.storeIds() == null || r.storeIds().isBlank() ? 0 : r.storeIds().split(",").length;
+        int total = stores * Math.max(1, r.businessDates().size());
+        java.util.Set<String> done = new java.util.HashSet<>();
+        long rows = 0;
+        for (AttemptRecord a : attempts) {
+            if ("SUCCEEDED".equals(a.status())) {
+                done.add(a.storeId() + "|" + a.businessDate());
+                rows += a.rows() == null ? 0 : a.rows();
+            } else if ("FAILED".equals(a.status())) {
+                done.add(a.storeId() + "|" + a.businessDate());
+            }
+        }
+        int finished = Math.min(done.size(), total);
+        return new Progress(r.id(), r.kind(), total, finished, rows,
+                total == 0 ? 100.0 : Views.round1(100.0 * finished / total));
     }
 
     /** Tonight's run has finished (or was skipped), or the business date is already completed. */

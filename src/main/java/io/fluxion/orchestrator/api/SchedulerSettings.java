@@ -146,10 +146,55 @@ public class SchedulerSettings {
         return "0 " + start.getMinute() + " " + start.getHour() + " * * ?";
     }
 
+    /**
+     * Two instances (SPEC 2.8; route cluster-settings, every few seconds): the window start saved in the shared
+     * ledger, perhaps through the other instance, becomes this instance's (its window clock, and the Quartz trigger
+     * when it leads: a trigger started on gaining the leadership carries the configured start). Returns whether
+     * anything moved.
+     */
+    public boolean syncSavedStart() {
+        LocalTime start = windowStart();
+        boolean moved = false;
+        WindowClock windowClock = context.getRegistry().lookupByNameAndType(Beans.WINDOW_CLOCK, WindowClock.class);
+        if (windowClock != null && !start.equals(windowClock.window().start())) {
+            windowClock.moveStart(start);
+            LOG.info("Window start {} saved in the ledger (by the other instance?) applied here", start);
+            moved = true;
+        }
+        String next = nextFireCron();
+        if (next != null && !next.equals(cron(start))) {
+            reschedule(start);
+            moved = true;
+        }
+        return moved;
+    }
+
+    /** The cron of the nightly window's live Quartz trigger, or null when there is none here (a follower). */
+    private String nextFireCron() {
+        QuartzEndpoint q = windowEndpoint();
+        try {
+            Scheduler s = q == null ? null : q.getComponent().getScheduler();
+            Trigger t = s == null || q.getTriggerKey() == null ? null : s.getTrigger(q.getTriggerKey());
+            return t instanceof org.quartz.CronTrigger c ? c.getCronExpression() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The nightly window's Quartz endpoint (behind the master: endpoint when the cluster is on). */
+    private QuartzEndpoint windowEndpoint() {
+        Route route = context.getRoute(WINDOW_ROUTE);
+        org.apache.camel.Endpoint e = route == null ? null : route.getEndpoint();
+        if (e instanceof org.apache.camel.component.master.MasterEndpoint m) {
+            e = m.getEndpoint();
+        }
+        return e instanceof QuartzEndpoint q ? q : null;
+    }
+
     /** Moves the Quartz trigger of the nightly window to the new start (in the window zone). */
     void reschedule(LocalTime start) {
-        Route route = context.getRoute(WINDOW_ROUTE);
-        if (route == null || !(route.getEndpoint() instanceof QuartzEndpoint q)) {
+        QuartzEndpoint q = windowEndpoint();
+        if (q == null) {
             return;
         }
         try {

@@ -64,6 +64,8 @@ public class WindowOrders {
         if (window.isStopping()) {
             throw new ApiException(503, "the service is stopping", null).retryAfter(10);
         }
+        // two instances (SPEC 2.8): a follower never makes the start-up decision (the leader does): it names the leader
+        notLeader(window.leadership());
         if (!window.isStartupDecided()) {
             throw new ApiException(503, "the service is starting: the start-up check has not decided yet", null)
                     .retryAfter(1);
@@ -97,6 +99,20 @@ public class WindowOrders {
         ex.getIn().setHeader(WindowService.DATES, order.dates());
         if (order.stores() != null) {
             ex.getIn().setHeader(WindowService.STORES, order.stores());
+        }
+    }
+
+    /**
+     * Two instances (SPEC 2.8): only the leader starts windows. A follower answers 503 with the leader's node
+     * ({@code leader_node}) and {@code Retry-After}; nothing is recorded. Behind a load balancer the retry may
+     * reach the leader; a client may also send the order to the leader itself.
+     */
+    static void notLeader(io.fluxion.orchestrator.cluster.Leadership leadership) {
+        if (!leadership.isLeader()) {
+            String leader = leadership.leaderNode().orElse(null);
+            throw new ApiException(503, "this instance (" + leadership.node() + ") does not lead the cluster: send the"
+                    + " order to the leader" + (leader == null ? "" : " (" + leader + ")"), null)
+                    .with("node", leadership.node()).with("leader_node", leader).retryAfter(2);
         }
     }
 

@@ -21,6 +21,8 @@ public final class Beans {
     public static final String DUCKDB_WRITER = "duckDbWriter";
     /** {@code etl.SourceProbe}: the stores' connectivity, shared by the window, health and the API. */
     public static final String SOURCE_PROBE = "sourceProbe";
+    /** Two instances (SPEC 2.8): whether this one leads ({@code cluster.Leadership}). */
+    public static final String LEADERSHIP = "leadership";
 
     private Beans() {
     }

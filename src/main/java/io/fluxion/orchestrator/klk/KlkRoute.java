@@ -228,6 +228,12 @@ public class KlkRoute implements ScheduledRoute {
                     ? " has the backend down (merge of the staged rows)" : " is active"), now);
             return;
         }
+        // two instances (SPEC 2.8): the KLK syncs write DuckDB too, so they run on the leader only
+        String notLeader = window.leadership().refusal();
+        if (notLeader != null) {
+            notStarted(ex, trigger, scheduled, "SKIPPED", notLeader, now);
+            return;
+        }
         boolean direct = !"backend".equals(mode);
         KlkRun run = new KlkRun(name, mode, trigger, scheduled, now, now.plus(config.klk().timeout()),
                 LocalDateTime.ofInstant(now, config.window().zone()), direct ? items() : List.of());

@@ -219,6 +219,51 @@ public class Ledger {
                 + " (" + rs.getString(3) + ")", me.id(), me.dataDir());
     }
 
+    /**
+     * Cluster mode (SPEC 2.8): open runs of every other process, oldest first. Only the leader opens runs, and the
+     * caller holds the leadership now (its epoch is the ledger's), so a run another process left open belongs to a
+     * former leader: dead, or fenced off since it lost the lock. Never a run of {@code me}.
+     */
+    public List<RunRecord> orphanedRunsOfOthers(ProcessOwner me) {
+        List<RunRecord> l = new ArrayList<>(runs("WHERE status = 'RUNNING' AND (owner IS NULL OR owner <> ?)", 1000,
+                me.id()));
+        java.util.Collections.reverse(l);
+        return l;
+    }
+
+    // ---- cluster leader -----------------------------------------------------------------------
+
+    /**
+     * This process gained the leadership of {@code namespace}: the row names {@code node} with the next epoch (the
+     * first leader gets 1). Returns that epoch. Safe when two processes call it at once (the row is written in one
+     * transaction; the later one wins and the earlier one's epoch is no longer the row's).
+     */
+    public long claimLeadership(String namespace, String node, Instant now) {
+        long[] epoch = new long[1];
+        inTransaction(c -> {
+            exec(c, "INSERT INTO cluster_leader (namespace, node, owner, epoch, since) VALUES (?, ?, ?, 0, ?)"
+                    + " ON CONFLICT DO NOTHING", namespace, node, ownerId(), ts(now));
+            exec(c, "UPDATE cluster_leader SET node = ?, owner = ?, epoch = epoch + 1, since = ? WHERE namespace = ?",
+                    node, ownerId(), ts(now), namespace);
+            try (PreparedStatement ps = c.prepareStatement("SELECT epoch FROM cluster_leader WHERE namespace = ?")) {
+                bind(ps, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    epoch[0] = rs.getLong(1);
+                }
+            }
+        });
+        return epoch[0];
+    }
+
+    /** The leader of {@code namespace} as the ledger knows it (the last one that gained it), if any. */
+    public Optional<LeaderRecord> leader(String namespace) {
+        List<LeaderRecord> l = queryList("SELECT namespace, node, owner, epoch, since FROM cluster_leader WHERE namespace = ?",
+                rs -> new LeaderRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), instant(rs, 5)),
+                namespace);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
     /** Runs started at or after the given instant, newest first. */
     public List<RunRecord> runsSince(Instant from) {
         return runs("WHERE started_at >= ?", 1000, ts(from));
@@ -531,7 +576,19 @@ public class Ledger {
      * ledger has no owner): marked FAILED with the given reason.
      */
     public int abandonKlkRuns(String reason, Instant now) {
+        return abandonKlkRuns(reason, now, false);
+    }
+
+    /**
+     * As {@link #abandonKlkRuns(String, Instant)}; with {@code othersToo} (cluster mode, called by the leader) every
+     * open KLK run of another process: only the leader runs KLK syncs.
+     */
+    public int abandonKlkRuns(String reason, Instant now, boolean othersToo) {
         ProcessOwner me = owner;
+        if (me != null && othersToo) {
+            return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'"
+                    + " AND (owner IS NULL OR owner <> ?)", clip(reason), ts(now), me.id());
+        }
         if (me == null) {
             return update("UPDATE klk_run SET status = 'FAILED', reason = ?, ended_at = ? WHERE status = 'RUNNING'",
                     clip(reason), ts(now));

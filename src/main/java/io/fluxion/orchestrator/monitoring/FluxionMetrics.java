@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code fluxion_store_days_behind{store}}: days between yesterday and the store's last loaded date</li>
  * <li>{@code fluxion_last_completed_business_date_seconds}: epoch of the newest completed business date</li>
  * <li>{@code fluxion_klk_runs_total{route,outcome}}: KLK runs by outcome (succeeded, failed, skipped, dropped)</li>
+ * <li>{@code fluxion_cluster_leader{node}}: 1 while this instance leads (always with one instance), else 0</li>
  * </ul>
  * Counters start at zero with the process; the gauges read the ledger (one query, cached a few seconds),
  * so they are right after a restart too.
@@ -54,6 +55,14 @@ public class FluxionMetrics {
      * @param stores       the window's stores (their series exist from the start, at zero)
      * @param businessDate the window's business date now (yesterday in the window zone)
      */
+    /** {@code fluxion_cluster_leader{node}}: 1 while this instance leads, 0 while it follows (SPEC 2.8). */
+    public void leadership(java.util.function.BooleanSupplier leads, String node) {
+        // a strong reference: Micrometer keeps a gauge's object weakly, and nothing else holds this supplier
+        Gauge.builder("fluxion.cluster.leader", leads, l -> l.getAsBoolean() ? 1 : 0).strongReference(true).tag("node", node)
+                .description("1 while this instance leads the cluster (always with one instance), 0 while it follows")
+                .register(registry);
+    }
+
     public FluxionMetrics(MeterRegistry registry, MonitoringLedger ledger, ZoneId zone,
                           Supplier<LocalDate> businessDate, Collection<String> stores) {
         this.registry = registry;

@@ -230,4 +230,32 @@ public final class HealthChecks {
             }
         }
     }
+
+    /**
+     * Two instances (SPEC 2.8): which node this is and whether it leads, as details. Never DOWN: a follower is as
+     * ready as the leader (both serve the status, the API and the page).
+     */
+    public static final class ClusterCheck extends AbstractHealthCheck {
+        private final io.fluxion.orchestrator.cluster.Leadership leadership;
+
+        public ClusterCheck(io.fluxion.orchestrator.cluster.Leadership leadership) {
+            super(GROUP, "cluster");
+            this.leadership = leadership;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            boolean leads = leadership.isLeader();
+            String leader = leadership.leaderNode().orElse(null);
+            builder.detail("node", leadership.node());
+            builder.detail("leader", leads);
+            if (leader != null) {
+                builder.detail("leader.node", leader);
+            }
+            builder.message(!leadership.enabled() ? "one instance (fluxion.cluster.enabled=false): node "
+                    + leadership.node() + " leads" : "node " + leadership.node() + (leads ? " leads '" : " follows in '")
+                    + leadership.namespace() + "'" + (leads ? "" : "; the leader is " + (leader == null ? "not known yet"
+                    : leader))).up();
+        }
+    }
 }

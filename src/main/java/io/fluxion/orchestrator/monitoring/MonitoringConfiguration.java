@@ -77,6 +77,7 @@ public class MonitoringConfiguration implements CamelConfiguration {
         }
         FluxionMetrics metrics = new FluxionMetrics(meters, mledger, cfg.window().zone(), windowClock::businessDate,
                 cfg.windowStores().stream().map(StoreConfig::id).toList());
+        metrics.leadership(window.leadership()::isLeader, window.leadership().node());
         Monitoring monitoring = new Monitoring(cfg, windowClock, window, alerts, metrics, mledger);
 
         registry.bind("monitoringLedger", mledger);
@@ -115,6 +116,7 @@ public class MonitoringConfiguration implements CamelConfiguration {
             return;
         }
         health.register(new HealthChecks.LedgerCheck(ledger, secrets));
+        health.register(new HealthChecks.ClusterCheck(window.leadership()));
         health.register(new HealthChecks.DataDirCheck(cfg.dataDir()));
         health.register(new HealthChecks.DuckDbFolderCheck(cfg.duckdbPath()));
         if (FluxionConfig.Backend.ECS.equals(cfg.backend().mode())) {

@@ -79,6 +79,14 @@ public class StartupRecovery {
 
     private void decide(Exchange ex) {
         Instant now = clock.now();
+        // two instances (SPEC 2.8): this runs where the leadership was gained (a master: timer); the leader whose
+        // epoch the ledger names recovers, anything else leaves the ledger alone
+        String notLeader = window.leadership().refusal();
+        if (notLeader != null) {
+            decision = "nothing: " + notLeader;
+            LOG.info("Start-up recovery: {}", decision);
+            return;
+        }
         Instant tonight = clock.windowStart(clock.today()).toInstant();
         // did tonight's window already run (before this start)? open runs are about to be closed, ignore them
         boolean ranTonight = ledger.runsSince(tonight).stream().anyMatch(r -> WindowPlan.isPlanned(r.kind())
@@ -126,12 +134,23 @@ public class StartupRecovery {
         boolean backendMayBeDown = false;
         Set<WorkItem> resume = new LinkedHashSet<>();
         List<String> closed = new ArrayList<>();
-        List<String> foreign = ledger.foreignOpenRuns(me);
+        boolean cluster = window.leadership().enabled();
+        if (cluster) {
+            // the leader's view: every open run of another process belongs to a former leader (only leaders open
+            // runs), dead or fenced off; its KLK runs too
+            int klk = ledger.abandonKlkRuns("the leader changed during the run (node " + window.leadership().node()
+                    + " took over)", now, true);
+            if (klk > 0) {
+                LOG.warn("Start-up recovery: {} KLK run(s) of a former leader marked FAILED (each load was one DuckDB"
+                        + " transaction)", klk);
+            }
+        }
+        List<String> foreign = cluster ? List.of() : ledger.foreignOpenRuns(me);
         if (!foreign.isEmpty()) {
             LOG.info("Start-up recovery: open run(s) {} belong to processes on other data dirs sharing this ledger;"
                     + " left to them", foreign);
         }
-        for (RunRecord r : ledger.orphanedRuns(me)) {
+        for (RunRecord r : cluster ? ledger.orphanedRunsOfOthers(me) : ledger.orphanedRuns(me)) {
             closed.add("#" + r.id());
             if (!isWindowRun(r)) {
                 ledger.abandonAttempts(r.id(), "the process stopped during this run", now);

@@ -1,6 +1,7 @@
 package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.backend.BackendControl;
+import io.fluxion.orchestrator.cluster.Leadership;
 import io.fluxion.orchestrator.backend.WaitAbandonedException;
 import io.fluxion.orchestrator.config.Durations;
 import io.fluxion.orchestrator.config.FluxionConfig;
@@ -76,6 +77,7 @@ public class WindowService {
                                  Instant at) {
     }
     private final CountDownLatch startupDecided = new CountDownLatch(1);
+    private volatile Leadership leadership;
     private volatile RunSummary last;
 
     public WindowService(FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
@@ -90,6 +92,16 @@ public class WindowService {
         this.writer = writer;
         this.stop = stop;
         this.planner = new WindowPlan(config, clock);
+        this.leadership = Leadership.single(io.fluxion.orchestrator.config.ClusterConfig.single(), clock.clock());
+    }
+
+    /** Two instances (SPEC 2.8): the window opens only where this says so ({@link Leadership#refusal()}). */
+    public void leadership(Leadership leadership) {
+        this.leadership = leadership;
+    }
+
+    public Leadership leadership() {
+        return leadership;
     }
 
     /**
@@ -188,6 +200,10 @@ public class WindowService {
         WindowRun active = current.get();
         if (skip == null && active != null) {
             skip = "another run holds the DuckDB writer: run #" + active.getId();
+        }
+        // two instances (SPEC 2.8): only the leader whose epoch the ledger still names opens a run
+        if (skip == null) {
+            skip = leadership.refusal();
         }
         // a KLK sync holds the writer briefly (bounded by fluxion.klk.timeout): wait for it rather than skip the night
         Optional<String> holder = skip == null ? writer.awaitHolder(config.klk().timeout()) : Optional.empty();

@@ -268,6 +268,11 @@ class HttpApiTest {
         assertThat(s.get("klk_routes").get("klk-test").get("next_execution").textValue()).isEqualTo("2026-11-21T07:00:00-04:00");
         assertThat(s.get("config").get("hour").intValue()).isEqualTo(1);
         assertThat(s.get("config").get("max_retries").intValue()).isEqualTo(2);
+        // SPEC 2.8: one instance always leads
+        JsonNode cluster = s.get("cluster");
+        assertThat(cluster.get("leader").booleanValue()).as(s.toString()).isTrue();
+        assertThat(cluster.get("enabled").booleanValue()).isFalse();
+        assertThat(cluster.get("leader_node").textValue()).isEqualTo(cluster.get("node").textValue()).isNotBlank();
     }
 
     @Test

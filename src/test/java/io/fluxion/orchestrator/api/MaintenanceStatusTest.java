@@ -34,6 +34,7 @@ class MaintenanceStatusTest {
     MutableClock clock;
     FluxionConfig config;
     WindowRun active;
+    boolean follower;
     MaintenanceStatus status;
 
     @BeforeEach
@@ -56,6 +57,11 @@ class MaintenanceStatusTest {
             @Override
             public int awaitingRetry(WindowRun run) {
                 return 0;
+            }
+
+            @Override
+            public boolean follower() {
+                return follower;
             }
         }, new SchedulerSettings(config, ledger, clock, null));
     }
@@ -209,6 +215,33 @@ class MaintenanceStatusTest {
         assertThat(MaintenanceStatus.utcOffset(ZoneOffset.ofHours(-4))).isEqualTo("UTC-4");
         assertThat(MaintenanceStatus.utcOffset(ZoneOffset.ofHoursMinutes(5, 30))).isEqualTo("UTC+5:30");
         assertThat(MaintenanceStatus.utcOffset(ZoneOffset.UTC)).isEqualTo("UTC+0");
+    }
+
+    /**
+     * Two instances (SPEC 2.8): the follower has no run in memory; the leader's open run, in the shared ledger, makes
+     * it answer "running" with the progress of the leader's attempts, even outside the window hours (an operator's
+     * run), like the leader itself.
+     */
+    @Test
+    void aFollowerAnswersTheLeadersRunFromTheLedger() {
+        clock.setCaracas(2026, 11, 21, 14, 0); // an operator's run in the afternoon
+        long run = ledger.startRun("manual", "api", List.of(D), List.of("t1", "t2", "t3", "t4"), "ecs", clock.instant());
+        long a1 = ledger.attemptStarted(run, "t1", D, 1, clock.instant());
+        ledger.attemptSucceeded(a1, run, "t1", D, 120, java.math.BigDecimal.TEN, clock.instant());
+        long a2 = ledger.attemptStarted(run, "t2", D, 1, clock.instant());
+        ledger.attemptFailed(a2, run, "t2", D, 0, "refused", clock.instant());
+        ledger.attemptStarted(run, "t3", D, 1, clock.instant());
+
+        assertThat(status.status().phase()).as("one instance: its own memory says no run").isEqualTo("operational");
+        follower = true;
+        MaintenanceStatus.Answer a = status.status();
+        assertThat(a.isMaintenance()).isTrue();
+        assertThat(a.phase()).isEqualTo("running");
+        assertThat(a.progress()).isEqualTo(new MaintenanceStatus.Progress(run, "manual", 4, 2, 120, 50.0));
+
+        ledger.finishRun(run, "FAILED", "done", 4, 1, 3, 120, clock.instant());
+        assertThat(status.status().phase()).isEqualTo("operational");
+        assertThat(status.status().progress()).isNull();
     }
 
     static Instant at(int hour, int minute) {

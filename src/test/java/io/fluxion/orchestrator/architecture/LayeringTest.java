@@ -43,7 +43,7 @@ class LayeringTest {
             List.of("config"),
             List.of("lifecycle"),
             List.of("ledger"),
-            List.of("backend", "demo"),
+            List.of("backend", "cluster", "demo"),
             List.of("etl"),
             List.of("schedule"),
             List.of("window"),

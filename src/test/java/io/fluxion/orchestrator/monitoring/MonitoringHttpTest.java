@@ -276,6 +276,13 @@ class MonitoringHttpTest {
             assertThat(check(h, name).path("status").asText()).as(name).isEqualTo("UP");
         }
         assertThat(check(h, "backend-ecs").path("message").asText()).contains("desired 1, running 1");
+        // one instance: it leads (SPEC 2.8), in the health details and as a metric
+        JsonNode cluster = check(h, "cluster");
+        assertThat(cluster.path("status").asText()).isEqualTo("UP");
+        assertThat(cluster.path("message").asText()).startsWith("one instance (fluxion.cluster.enabled=false): node ")
+                .endsWith(" leads");
+        assertThat(metrics().find("fluxion_cluster_leader")).singleElement()
+                .satisfies(sample -> assertThat(sample.value()).isEqualTo(1.0));
         assertThat(health("/ready", 200).path("status").asText()).isEqualTo("UP");
         assertThat(health("/live", 200).path("status").asText()).isEqualTo("UP");
     }

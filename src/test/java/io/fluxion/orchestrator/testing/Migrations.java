@@ -6,27 +6,27 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * The ledger's versioned migrations as the build ships them ({@code db/ledger/V<n>__*.sql} on the class path), so
- * that tests about "every migration applied" need no edit when a migration is added.
+ * that tests about "every migration applied" need no edit when a migration is added. Versions need not follow each
+ * other (V1, V2, V4 ...).
  */
 public final class Migrations {
+    /** Their versions, in order. */
+    public static final List<Integer> VERSIONS = versions();
     /** How many migrations a new ledger gets. */
-    public static final int COUNT = count();
+    public static final int COUNT = VERSIONS.size();
 
     private Migrations() {
     }
 
     /** Flyway's history of a ledger migrated to the last version: "1 SQL true", "2 SQL true", ... */
     public static List<String> history() {
-        List<String> out = new ArrayList<>();
-        for (int i = 1; i <= COUNT; i++) {
-            out.add(i + " SQL true");
-        }
-        return out;
+        return VERSIONS.stream().map(v -> v + " SQL true").toList();
     }
 
     /** The same after a baseline at version 0 (a ledger older than the migrations). */
@@ -36,11 +36,18 @@ public final class Migrations {
         return out;
     }
 
-    private static int count() {
+    /** The history row of the newest migration. */
+    public static String last() {
+        return VERSIONS.get(VERSIONS.size() - 1) + " SQL true";
+    }
+
+    private static List<Integer> versions() {
         try {
             Path dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
             try (Stream<Path> files = Files.list(dir)) {
-                return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
+                return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.+\\.sql"))
+                        .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted(Comparator.naturalOrder())
+                        .toList();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

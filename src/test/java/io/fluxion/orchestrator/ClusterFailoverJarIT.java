@@ -1,0 +1,310 @@
+package io.fluxion.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fluxion.orchestrator.ledger.LeaderRecord;
+import io.fluxion.orchestrator.ledger.Ledger;
+import io.fluxion.orchestrator.ledger.RunRecord;
+import io.fluxion.orchestrator.testing.DuckDbFile;
+import io.fluxion.orchestrator.testing.EcsTestServer;
+import io.fluxion.orchestrator.testing.HttpApp;
+import io.fluxion.orchestrator.testing.JarProcess;
+import io.fluxion.orchestrator.testing.LedgerDatabases;
+import io.fluxion.orchestrator.testing.PostgresServer;
+import io.fluxion.orchestrator.testing.StoreServer;
+import io.fluxion.orchestrator.testing.TcpProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances, one leader (SPEC 2.8, issue 18), with the packaged jar: two JVMs on one lock folder, one PostgreSQL
+ * ledger, one DuckDB file, each with its own data dir, against the ECS-protocol test server and two H2 TCP stores.
+ */
+class ClusterFailoverJarIT {
+    static final List<String> STORES = List.of("tienda_01", "tienda_02");
+    static final String TOKEN = "cluster-test-token-0123456789abcdef";
+    /** The cluster's timing in these tests: a heartbeat every second, a leader stale after 3 s. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    static final int MULTIPLIER = 3;
+
+    @TempDir
+    Path work;
+    StoreServer stores;
+    TcpProxy slowStore;
+    EcsTestServer ecs;
+    LedgerDatabases.Database ledgerDb;
+    ZoneOffset zone;
+    LocalDate d;
+    final List<JarProcess> processes = new ArrayList<>();
+    final Map<String, StoreServer.Totals> source = new LinkedHashMap<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ledgerDb = PostgresServer.newDatabase(); // skips (with the reason) where no PostgreSQL can run
+        zone = JarProcess.noonZone();
+        d = ZonedDateTime.now(zone).toLocalDate().minusDays(1);
+        stores = StoreServer.start(work.resolve("stores"));
+        for (String id : STORES) {
+            stores.createStore(id, false, d, d);
+            source.put(id, stores.totals(id, d));
+            assertThat(source.get(id).rows()).isPositive();
+        }
+        slowStore = new TcpProxy(stores.port());
+        ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (JarProcess p : processes) {
+            p.close();
+        }
+        ecs.close();
+        slowStore.close();
+        stores.close();
+    }
+
+    record Node(String name, int port, int managementPort, JarProcess jar) {
+    }
+
+    /**
+     * One pair of JVMs for the whole story (each start costs seconds): the scheduled window is disabled so that the
+     * only run is the operators' (no catch-up at the leader's start), inside the window hours so that the new leader
+     * resumes it.
+     */
+    @Test
+    void oneOrderFromTwoTriggersThenTheLeaderKilledMidWindowIsReplacedAndTheWindowFinished() throws Exception {
+        slowStore.slow(Duration.ofMillis(150)); // tienda_02 takes a few seconds: the kill lands in the middle
+        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
+        window.put("fluxion.window.enabled", "false");
+        Node a = start("node-a", window);
+        Node b = start("node-b", window);
+        for (Node n : List.of(a, b)) {
+            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
+        }
+        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
+                || b.jar().output().contains("Start-up recovery: "));
+        assertThat(gained(a) ^ gained(b)).as("exactly one leads").isTrue();
+
+        // two orders at once, one to each instance: one run, on the leader; the follower names it
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (Node n : List.of(a, b)) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    return post(n.port(), "/api/etl/scheduler/trigger");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        go.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : answers) {
+            codes.add(f.get().statusCode());
+        }
+        assertThat(codes).as(answers.get(0).get().body() + " / " + answers.get(1).get().body())
+                .containsExactlyInAnyOrder(202, 503);
+        Node leader = codes.get(0) == 202 ? a : b;
+        Node survivor = leader == a ? b : a;
+        assertThat(gained(leader)).isTrue();
+        HttpResponse<String> refused = answers.get(leader == a ? 1 : 0).get();
+        assertThat(json.readTree(refused.body()).path("leader_node").asText()).as(refused.body()).isEqualTo(leader.name());
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        long runId = json.readTree(answers.get(leader == a ? 0 : 1).get().body()).path("run_id").asLong();
+
+        // a poller on the survivor's /maintenance-status, from before the kill to the end
+        AtomicBoolean polling = new AtomicBoolean(true);
+        AtomicInteger polls = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                int code = get(survivor.port(), "/maintenance-status");
+                polls.incrementAndGet();
+                if (code != 200) {
+                    failures.add("HTTP " + code + " at " + java.time.Instant.now());
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        poller.start();
+
+        // while the leader runs the window: the follower answers the same from the ledger and says who leads
+        leader.jar().await("tienda_02 half pulled", 120, () -> leader.jar().output()
+                .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
+        JsonNode followerStatus = getJson(survivor.port(), "/api/etl/scheduler/status");
+        assertThat(followerStatus.path("cluster").path("node").asText()).isEqualTo(survivor.name());
+        assertThat(followerStatus.path("cluster").path("leader").asBoolean()).isFalse();
+        assertThat(followerStatus.path("cluster").path("leader_node").asText()).isEqualTo(leader.name());
+        assertThat(followerStatus.path("is_running").asBoolean()).as("the leader's run, from the ledger").isTrue();
+        JsonNode followerMaintenance = getJson(survivor.port(), "/maintenance-status");
+        assertThat(followerMaintenance.path("is_maintenance").asBoolean()).isTrue();
+        assertThat(followerMaintenance.path("phase").asText()).isEqualTo("running");
+        assertThat(followerMaintenance.path("progress").path("run_id").asLong()).isEqualTo(runId);
+        JsonNode leaderStatus = getJson(leader.port(), "/api/etl/scheduler/status");
+        assertThat(leaderStatus.path("cluster").path("leader").asBoolean()).isTrue();
+        assertThat(leaderStatus.path("is_running").asBoolean()).isTrue();
+        assertThat(survivor.jar().output()).doesNotContain("Start-up recovery:").doesNotContain("Window run #");
+        // leadership in the metrics and the health checks of both
+        assertThat(body(leader.managementPort(), "/observe/metrics"))
+                .containsPattern("fluxion_cluster_leader\\{node=\"" + leader.name() + "\",?} 1\\.0");
+        assertThat(body(survivor.managementPort(), "/observe/metrics"))
+                .containsPattern("fluxion_cluster_leader\\{node=\"" + survivor.name() + "\",?} 0\\.0");
+        assertThat(body(survivor.managementPort(), "/observe/health"))
+                .contains("node " + survivor.name() + " follows in 'fluxion'; the leader is " + leader.name());
+        // a window start saved through the follower moves the leader's Quartz trigger (route cluster-settings)
+        assertThat(leader.jar().output()).doesNotContain("Nightly window trigger moved");
+        int hour = Integer.parseInt(window.get("fluxion.window.start").substring(0, 2));
+        HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + survivor.port()
+                        + "/api/etl/scheduler/config")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"hour\": " + hour + ", \"minute\": 30}")).build();
+        HttpResponse<String> saved = http.send(put, HttpResponse.BodyHandlers.ofString());
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        leader.jar().awaitOutput("Nightly window trigger moved to " + String.format("%02d:30", hour), 30);
+
+        // kill -9 of the leader in the middle of tienda_02
+        leader.jar().kill();
+        long killedAt = System.nanoTime();
+        slowStore.slow(Duration.ZERO);
+        assertThat(ecs.desired()).as("the dead leader left the backend scaled down").isZero();
+        survivor.jar().await("the survivor's leadership", 60, () -> gained(survivor));
+        Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
+        // a follower takes over once the heartbeat is MULTIPLIER intervals old, looking every interval
+        Duration bound = INTERVAL.multipliedBy(MULTIPLIER + 2L);
+        assertThat(failover).as("failover within the configured interval").isLessThan(bound.plusSeconds(3));
+        survivor.jar().await("the recovery", 120, () -> survivor.jar().output().contains("(recovery) SUCCEEDED"));
+        survivor.jar().await("the backend running", 120, () -> ecs.desired() == 1 && ecs.running() == 1);
+        Thread.sleep(500); // a few more polls after the end
+        polling.set(false);
+        poller.join(5000);
+        JsonNode after = getJson(survivor.port(), "/api/etl/scheduler/status");
+        assertThat(after.path("cluster").path("leader").asBoolean()).isTrue();
+        assertThat(after.path("cluster").path("leader_node").asText()).isEqualTo(survivor.name());
+        survivor.jar().terminate();
+        assertThat(survivor.jar().waitFor(60)).isTrue();
+
+        assertThat(failures).as("failed polls of the survivor's /maintenance-status (of " + polls.get() + ")").isEmpty();
+        assertThat(polls.get()).isGreaterThan(10);
+        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id + "\n--- leader:\n" + leader.jar().output() + "\n--- survivor:\n"
+                    + survivor.jar().output()).isEqualTo(source.get(id));
+        }
+        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
+        try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
+            Ledger ledger = new Ledger(ds);
+            List<RunRecord> runs = ledger.recentRuns(20);
+            assertThat(runs).as("the order's run and the recovery, nothing else").hasSize(2);
+            RunRecord killed = ledger.run(runId).orElseThrow();
+            assertThat(killed.kind()).isEqualTo("manual");
+            assertThat(killed.status()).isEqualTo("FAILED");
+            assertThat(killed.reason()).startsWith("interrupted: the process stopped during the run");
+            RunRecord recovery = runs.stream().filter(r -> r.kind().equals("recovery")).findFirst().orElseThrow();
+            assertThat(recovery.status()).isEqualTo("SUCCEEDED");
+            assertThat(recovery.backendState()).isEqualTo("STARTED");
+            assertThat(recovery.storeIds()).contains("tienda_02").doesNotContain("tienda_01");
+            LeaderRecord l = ledger.leader("fluxion").orElseThrow();
+            assertThat(l.node()).isEqualTo(survivor.name());
+            assertThat(l.epoch()).isEqualTo(2);
+        }
+        System.out.println("ClusterFailoverJarIT: failover " + failover.toMillis() + " ms (bound " + bound.toMillis()
+                + " ms), " + polls.get() + " polls of the survivor, none failed; ECS: " + ecs.sequence());
+    }
+
+    private boolean gained(Node n) {
+        return n.jar().output().contains("Cluster: node " + n.name() + " GAINED the leadership");
+    }
+
+    private Node start(String name, Map<String, String> window) throws Exception {
+        int port = HttpApp.freePort();
+        int management = HttpApp.freePort();
+        Map<String, String> p = new LinkedHashMap<>(window);
+        p.put("camel.management.port", String.valueOf(management));
+        p.put("fluxion.data-dir", work.resolve(name).toString());
+        p.put("fluxion.duckdb.path", work.resolve("shared/fluxion.duckdb").toString());
+        p.put("fluxion.log-dir", work.resolve(name + "-logs").toString());
+        p.put("fluxion.cluster.enabled", "true");
+        p.put("fluxion.cluster.lock-dir", work.resolve("shared/cluster").toString());
+        p.put("fluxion.cluster.node-id", name);
+        p.put("fluxion.cluster.acquire-interval", INTERVAL.toMillis() + "ms");
+        p.put("fluxion.cluster.heartbeat-multiplier", String.valueOf(MULTIPLIER));
+        p.put("fluxion.cluster.acquire-delay", "500ms");
+        p.put("camel.server.port", String.valueOf(port));
+        p.put("fluxion.window.recovery-days", "0");
+        p.put("fluxion.klk.enabled", "false");
+        p.put("fluxion.etl.chunk-size", "200");
+        p.put("fluxion.etl.redelivery-delay", "50ms");
+        p.put("fluxion.backend.poll-interval", "100ms");
+        ecs.properties().forEach(p::putIfAbsent);
+        p.putAll(stores.storeProperties(STORES, "tienda_02", slowStore.port()));
+        p.putAll(ledgerDb.properties());
+        Map<String, String> env = new HashMap<>(JarProcess.awsEnv());
+        env.put("FLUXION_API_TOKEN", TOKEN);
+        JarProcess jar = JarProcess.start(work, work.resolve(name + ".out"), p, env);
+        processes.add(jar);
+        return new Node(name, port, management, jar);
+    }
+
+    private int get(int port, String path) {
+        try {
+            HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build();
+            return http.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private String body(int port, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private JsonNode getJson(int port, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        return json.readTree(resp.body());
+    }
+
+    private HttpResponse<String> post(int port, String path) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+}
