@@ -119,7 +119,7 @@ public final class RunWindowCommand {
         props.put("camel.management.enabled", "false");
         props.put("camel.component.quartz.autoStartScheduler", "false");
         props.put("camel.main.routesExcludePattern",
-                "**/http-api.camel.yaml,**/klk.camel.yaml,**/startup-recovery.camel.yaml");
+                "**/http-api.camel.yaml,**/klk.camel.yaml,**/inventory.camel.yaml,**/startup-recovery.camel.yaml");
         return props;
     }
 

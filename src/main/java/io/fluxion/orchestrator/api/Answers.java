@@ -95,4 +95,24 @@ public final class Answers {
     @JsonNaming(SnakeCaseStrategy.class)
     public record LogLine(String timestamp, String level, String message) {
     }
+
+    /**
+     * One store and its controls: {@code enabled} (the operators' flag over the configuration's
+     * {@code configured_enabled}), {@code priority} (higher first), the attempts and retry interval that apply to it
+     * ({@code own_*}: set for this store rather than the global ones), who changed them last and when.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreView(String ubicacionId, String nombre, String system, boolean enabled, boolean configuredEnabled,
+                            int priority, int maxAttempts, long retryIntervalMinutes, boolean ownMaxAttempts,
+                            boolean ownRetryInterval, String changedBy, String changedAt) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Stores(List<StoreView> stores, int enabledStores, String warning) {
+    }
+
+    /** A store's controls after a change; {@code warning} when no store is enabled any more. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreChanged(StoreView store, int enabledStores, String warning, String message) {
+    }
 }

@@ -51,7 +51,10 @@ public class ApiConfiguration implements CamelConfiguration {
             }
         }, settings));
         r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, settings, context));
-        r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock));
+        io.fluxion.orchestrator.schedule.SavedSettings saved = io.fluxion.orchestrator.schedule.SavedSettings.of(cfg, ledger,
+                clock);
+        r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock, saved::storeRules));
+        r.bind("storeControls", new StoreControls(cfg, ledger, saved, clock));
 
         PropertiesComponent pc = context.getPropertiesComponent();
         String origin = cfg.api().corsOrigin();

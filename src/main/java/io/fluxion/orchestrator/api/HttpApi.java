@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.api;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Texts;
+import io.fluxion.orchestrator.klk.KlkRoute;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +137,54 @@ public class HttpApi {
         return m;
     }
 
+    /**
+     * {@code POST /api/etl/klk/{name}/trigger}: the route's own guard runs now, on this request (recorded like a
+     * scheduled trigger's, as "manual"); a skip is a 409 with its reason and {@code skipped_id}. A run that passed
+     * the guard is handed to the route (the api-klk-trigger route's wireTap) and answered 202 at once.
+     */
+    public void klkTrigger(@Header("name") String name, Exchange ex) {
+        ScheduledRoute route = scheduledRoute(name);
+        if (!(route instanceof KlkRoute klk)) {
+            throw new ApiException(404, "route '" + Requests.shown(name, 40) + "' cannot be triggered", "name");
+        }
+        String client = ex.getIn().getHeader(ApiGuard.CLIENT, String.class);
+        ex.getIn().removeHeaders("*");
+        klk.begin(ex);
+        if (Boolean.TRUE.equals(ex.getProperty(KlkRoute.SKIPPED, Boolean.class))) {
+            Map<?, ?> why = ex.getIn().getBody(Map.class);
+            throw new ApiException(409, klk.name() + " not started: " + why.get("reason"), null)
+                    .with("skipped_id", why.get("id")).with("status", why.get("status"));
+        }
+        LOG.info("{} triggered through the API by {}", klk.name(), client);
+        ex.setProperty(KLK_ENDPOINT, klk.endpoint());
+        ex.getIn().setBody(null);
+    }
+
+    /** The run a KLK trigger started: 202 with its id; it goes on in the background. */
+    public Map<String, Object> klkStarted(Exchange ex) {
+        io.fluxion.orchestrator.klk.KlkRun run = ex.getProperty(KlkRoute.RUN, io.fluxion.orchestrator.klk.KlkRun.class);
+        ApiGuard.answerHeaders(ex.getMessage());
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", run.getRoute());
+        m.put("id", run.getId());
+        m.put("status", "accepted");
+        m.put("mode", run.getMode());
+        m.put("loads", run.getItems().size());
+        m.put("message", run.getRoute() + " iniciado: run #" + run.getId());
+        return m;
+    }
+
+    /** Exchange property: where api-klk-trigger hands the opened KLK run. */
+    public static final String KLK_ENDPOINT = "fluxionKlkEndpoint";
+
+    private ScheduledRoute scheduledRoute(String name) {
+        List<ScheduledRoute> routes = List.copyOf(context.getRegistry().findByType(ScheduledRoute.class));
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() ->
+                new ApiException(404, "no scheduled route '" + Requests.shown(name, 40) + "' ("
+                        + String.join(", ", routes.stream().map(ScheduledRoute::name).sorted().toList()) + ")", "name"));
+    }
+
     // ---- read-only views ---------------------------------------------------------------------------
 
     private Answers.CurrentRun currentRun(WindowRun run) {
@@ -196,7 +246,11 @@ public class HttpApi {
 
     /** Coverage per store, from the ledger only (DuckDB may be held by the backend). */
     public GapsReport.Gaps gaps(@Header("desde") String desde) {
-        return GapsReport.build(config.stores(), ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday());
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        List<io.fluxion.orchestrator.config.StoreConfig> stores = config.stores().stream()
+                .map(s -> new io.fluxion.orchestrator.config.StoreConfig(s.id(), s.name(), s.system(), s.url(), s.user(),
+                        s.password(), rules.enabled(s))).toList();
+        return GapsReport.build(stores, ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday());
     }
 
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,
