@@ -250,7 +250,16 @@ public class HttpApi {
         List<io.fluxion.orchestrator.config.StoreConfig> stores = config.stores().stream()
                 .map(s -> new io.fluxion.orchestrator.config.StoreConfig(s.id(), s.name(), s.system(), s.url(), s.user(),
                         s.password(), rules.enabled(s))).toList();
-        return GapsReport.build(stores, ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday());
+        return GapsReport.build(stores, ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday(),
+                config.gaps().historyStart());
+    }
+
+    /** {@code GET /api/ventas/gaps.csv}: the same table as a spreadsheet file ({@link GapsCsv}). */
+    public GapsCsv.Csv gapsCsv(@Header("desde") String desde, Exchange ex) {
+        GapsReport.Gaps g = gaps(desde);
+        ApiGuard.answerHeaders(ex.getMessage());
+        ex.getMessage().setHeader("Content-Disposition", "attachment; filename=\"gaps-" + g.periodEnd() + ".csv\"");
+        return GapsCsv.of(g);
     }
 
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,

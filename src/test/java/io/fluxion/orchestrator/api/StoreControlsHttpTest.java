@@ -62,6 +62,7 @@ class StoreControlsHttpTest {
         props.putAll(stores.storeProperties(List.of("tienda_01", "tienda_02", "tienda_03")));
         Map<String, String> klk = stores.storeProperties(Map.of("tienda_08", proxy.port()), "klk");
         klk.forEach(props::putIfAbsent);
+        props.put("fluxion.stores.tienda_03.name", "MAÑONGO");
         props.put("fluxion.api.token", TOKEN);
         clock = MutableClock.caracas(2026, 11, 21, 12, 0).ticking();
         app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock));
@@ -264,5 +265,41 @@ class StoreControlsHttpTest {
         KlkRunRecord skipped = app.ledger().recentKlkRuns("klk-sales", 1).get(0);
         assertThat(skipped.status()).isEqualTo("SKIPPED");
         assertThat(inside.json().get("skipped_id").longValue()).isEqualTo(skipped.id());
+    }
+
+    @Test
+    void theGapsAnswerRecommendsRangesAndItsCsvOpensInASpreadsheet() throws Exception {
+        // tienda_01 loaded yesterday only by a window of yesterday
+        HttpApp.Resp run = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": \"tienda_03\", \"fecha_inicio\":"
+                + " \"2026-11-20\", \"fecha_fin\": \"2026-11-20\"}", TOKEN);
+        assertThat(run.status()).as(run.text()).isEqualTo(202);
+        app.awaitIdle(Duration.ofSeconds(60));
+        JsonNode gaps = app.get("/api/ventas/gaps").json();
+        assertThat(gaps.has("tiene_gaps_historicos")).isTrue();
+        JsonNode t3 = null;
+        for (JsonNode s : gaps.get("stores")) {
+            if (s.get("ubicacion_id").textValue().equals("tienda_03")) {
+                t3 = s;
+            }
+        }
+        assertThat(t3.get("nombre").textValue()).isEqualTo("MAÑONGO");
+        assertThat(t3.get("actualizar").isNull()).as("yesterday is loaded").isTrue();
+        assertThat(t3.has("recuperar")).isTrue();
+
+        java.net.http.HttpResponse<byte[]> csv = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(app.base() + "/api/ventas/gaps.csv")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment; filename=\"gaps-");
+        byte[] b = csv.body();
+        assertThat(new byte[] {b[0], b[1], b[2]}).containsExactly(0xEF, 0xBB, 0xBF);
+        String text = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("\"tienda_03\";\"MAÑONGO\";\"legacy\";\"si\";").contains("\r\n");
+        assertThat(text.split("\r\n")).hasSize(5);
+        // a bad parameter is the API's JSON refusal
+        HttpApp.Resp bad = app.get("/api/ventas/gaps.csv?desde=ayer");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("field").textValue()).isEqualTo("desde");
     }
 }
