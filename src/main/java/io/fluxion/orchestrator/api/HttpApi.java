@@ -262,6 +262,28 @@ public class HttpApi {
         return GapsCsv.of(g);
     }
 
+    /**
+     * {@code GET /api/inventory}: route inventory-all's state (cron, next and last run), its recent runs, and per store
+     * the snapshot inventario_raw holds (when, rows, by which route) and the outcome of the last attempt to replace it.
+     */
+    public Answers.Inventory inventory() {
+        KlkRoute route = context.getRegistry().lookupByNameAndType("inventoryAll", KlkRoute.class);
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        Map<String, io.fluxion.orchestrator.ledger.InventoryStoreRecord> held = ledger.inventoryStores();
+        List<Answers.InventoryStore> stores = new ArrayList<>();
+        for (io.fluxion.orchestrator.config.StoreConfig s : config.stores()) {
+            io.fluxion.orchestrator.ledger.InventoryStoreRecord r = held.get(s.id());
+            stores.add(new Answers.InventoryStore(s.id(), s.name(), s.system(), rules.enabled(s),
+                    r == null ? null : Views.iso(r.snapshotAt(), zone()), r == null ? null : r.snapshotRows(),
+                    r == null ? null : r.snapshotRoute(), r == null ? null : r.lastStatus(),
+                    r == null ? null : r.lastError(), r == null ? null : Views.iso(r.lastAt(), zone()),
+                    r == null ? null : r.lastRun()));
+        }
+        List<Map<String, Object>> runs = route == null ? List.of()
+                : ledger.recentKlkRuns(KlkRoute.INVENTORY_ALL, 10).stream().map(route::view).toList();
+        return new Answers.Inventory(route == null ? null : route.status(), runs, stores);
+    }
+
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,
                              @Header("status") String rawStatus) {
         Integer limit = Requests.integer("limit", rawLimit, 1, 500);
