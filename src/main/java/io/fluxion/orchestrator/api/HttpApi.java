@@ -284,6 +284,15 @@ public class HttpApi {
         return new Answers.Inventory(route == null ? null : route.status(), runs, stores);
     }
 
+    /** {@code GET /api/etl/history?nights=}: the charts' data ({@link History}), the last 1-90 nights (default 30). */
+    public History.Answer history(@Header("nights") String rawNights) {
+        Integer n = Requests.integer("nights", rawNights, 1, 90);
+        int nights = n == null ? 30 : n;
+        java.time.Instant since = clock.instant().minus(java.time.Duration.ofDays(nights + 2L));
+        return History.build(ledger.recentRuns(2000), ledger.succeededAttemptsSince(since, 20000), config.stores(), zone(),
+                nights);
+    }
+
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,
                              @Header("status") String rawStatus) {
         Integer limit = Requests.integer("limit", rawLimit, 1, 500);

@@ -335,6 +335,18 @@ public class Ledger {
                 runId);
     }
 
+    /** Succeeded store attempts started at or after {@code since}, the newest {@code limit} (load times per store). */
+    public List<AttemptRecord> succeededAttemptsSince(Instant since, int limit) {
+        return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
+                        + " started_at, ended_at, rows_left_out, note FROM store_attempt WHERE status = 'SUCCEEDED'"
+                        + " AND started_at >= ? AND ended_at IS NOT NULL ORDER BY id DESC FETCH FIRST "
+                        + Math.max(1, limit) + " ROWS ONLY",
+                rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
+                        (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
+                        (Long) rs.getObject(10), rs.getString(11)),
+                ts(since));
+    }
+
     /** Attempts still RUNNING (their process died): marks them failed with the given reason. */
     public int abandonAttempts(long runId, String reason, Instant now) {
         return update("UPDATE store_attempt SET status = 'FAILED', error = ?, ended_at = ? WHERE run_id = ?"

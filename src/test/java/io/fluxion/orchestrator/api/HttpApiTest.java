@@ -504,7 +504,7 @@ class HttpApiTest {
                 inTable.add(m.group(1) + " " + m.group(2));
             }
         }
-        assertThat(inTable).hasSize(22);
+        assertThat(inTable).hasSize(23);
         assertThat(inDoc).isEqualTo(inTable);
         // the bodies' and answers' fields as the API writes them
         String schemas = doc.get("components").get("schemas").toString();
