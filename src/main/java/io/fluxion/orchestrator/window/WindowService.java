@@ -277,6 +277,11 @@ public class WindowService {
         return inventory ? config.inventory().timeout() : config.klk().timeout();
     }
 
+    /** The stores the window loads now: enabled (the operators' flag over the configuration), highest priority first. */
+    public List<StoreConfig> windowStores() {
+        return planner.windowStores(settings.storeRules());
+    }
+
     /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
     public List<WorkItem> pendingPlan() {
         return planner.pending(coverage(), clock.now());
