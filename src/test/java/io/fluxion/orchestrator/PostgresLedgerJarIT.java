@@ -49,7 +49,7 @@ class PostgresLedgerJarIT {
             assertThat(r.exit()).as(r.output()).isZero();
             assertThat(r.output()).contains("2 total, 2 succeeded, 0 failed")
                     .contains("Ledger: Ledger[url=" + db.url() + ", user=fluxion, password=***")
-                    .contains("(1 schema migration(s) applied now)")
+                    .contains("(" + io.fluxion.orchestrator.ledger.MigrationFiles.count() + " schema migration(s) applied now)")
                     .doesNotContain(db.password());
             assertThat(work.resolve("data").resolve("ledger.mv.db")).doesNotExist();
             try (HikariDataSource ds = LedgerDatabases.open(db)) {

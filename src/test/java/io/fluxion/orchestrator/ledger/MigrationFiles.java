@@ -10,11 +10,11 @@ import java.util.stream.Stream;
  * The ledger's versioned migrations this version ships (src/main/resources/db/ledger/V&lt;n&gt;__*.sql): what a new
  * ledger applies. Counted rather than written in each test, so that a branch adding a migration changes no test.
  */
-final class MigrationFiles {
+public final class MigrationFiles {
     private MigrationFiles() {
     }
 
-    static int count() {
+    public static int count() {
         try (Stream<Path> files = Files.list(Path.of("src", "main", "resources", "db", "ledger"))) {
             return (int) files.filter(p -> p.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
         } catch (IOException e) {
@@ -23,7 +23,7 @@ final class MigrationFiles {
     }
 
     /** The history rows a new ledger gets, as LedgerUpgradeTest.history writes them: "1 SQL true", "3 SQL true", ... */
-    static java.util.List<String> applied() {
+    public static java.util.List<String> applied() {
         try (Stream<Path> files = Files.list(Path.of("src", "main", "resources", "db", "ledger"))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.+\\.sql"))
                     .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted().map(v -> v + " SQL true").toList();
@@ -33,7 +33,7 @@ final class MigrationFiles {
     }
 
     /** The same after the baseline of a ledger created before the migrations. */
-    static java.util.List<String> afterBaseline() {
+    public static java.util.List<String> afterBaseline() {
         java.util.List<String> out = new java.util.ArrayList<>();
         out.add("0 BASELINE true");
         out.addAll(applied());
