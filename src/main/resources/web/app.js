@@ -144,7 +144,8 @@
   }
 
   function renderKlk(routes) {
-    var names = Object.keys(routes);
+    // inventory-all has its own tab (inventory.js)
+    var names = Object.keys(routes).filter(function (n) { return n !== 'inventory-all'; });
     var body = $('klk').querySelector('tbody');
     if (!names.length) {
       body.innerHTML = '<tr><td colspan="6" class="muted">Sin rutas KLK.</td></tr>';
@@ -205,9 +206,7 @@
       html += '<tr data-store="' + esc(s.ubicacion_id) + '"><td>' + esc(s.nombre) + ' <span class="muted">' + esc(s.ubicacion_id)
         + '</span></td><td>' + fmtNum(s.rows) + '</td><td>' + esc(s.first_date || '–') + '</td><td>' + esc(s.last_date || '–')
         + '</td><td><span class="badge ' + esc(s.badge) + '">' + icon + ' ' + esc(badge) + '</span></td><td>'
-        + esc(s.completeness) + '%</td><td>' + esc(missing || '–') + '</td><td><button type="button" class="fill-gap" data-store="'
-        + esc(s.ubicacion_id) + '" data-from="' + esc(s.missing_ranges.length ? s.missing_ranges[0].desde : (s.last_date || g.period_end))
-        + '" data-to="' + esc(g.period_end) + '">Actualizar</button></td></tr>';
+        + esc(s.completeness) + '%</td><td>' + esc(missing || '–') + '</td><td>' + recoveryButtons(s) + '</td></tr>';
       if (!known[s.ubicacion_id]) {
         var o = document.createElement('option');
         o.value = s.ubicacion_id;
@@ -219,6 +218,16 @@
     if (!$('sync-to').value) { $('sync-to').value = g.period_end; $('sync-from').value = g.period_end; }
     $('sync-to').max = g.period_end;
     $('sync-from').max = g.period_end;
+  }
+
+  /** Seed 002's buttons: fill the sync form with the answer's recommended ranges (Actualizar, Recuperar). */
+  function recoveryButtons(s) {
+    function btn(r, cls, label) {
+      return r ? '<button type="button" class="fill-gap ' + cls + '" data-store="' + esc(s.ubicacion_id) + '" data-from="'
+        + esc(r.desde) + '" data-to="' + esc(r.hasta) + '" title="' + esc(r.faltantes) + ' días faltantes'
+        + (r.completo ? '' : ' (hay más después)') + '">' + label + '</button>' : '';
+    }
+    return (btn(s.actualizar, 'act', 'Actualizar') + ' ' + btn(s.recuperar, 'rec', 'Recuperar')).trim() || '–';
   }
 
   function renderRuns(r) {

@@ -119,7 +119,8 @@ public final class RunWindowCommand {
         props.put("camel.management.enabled", "false");
         props.put("camel.component.quartz.autoStartScheduler", "false");
         props.put("camel.main.routesExcludePattern",
-                "**/http-api.camel.yaml,**/klk.camel.yaml,**/startup-recovery.camel.yaml,**/cluster.camel.yaml");
+                "**/http-api.camel.yaml,**/klk.camel.yaml,**/inventory.camel.yaml,**/startup-recovery.camel.yaml,"
+                + "**/cluster.camel.yaml");
         return props;
     }
 

@@ -141,4 +141,40 @@ public final class Answers {
     @JsonNaming(SnakeCaseStrategy.class)
     public record LogLine(String timestamp, String level, String message) {
     }
+
+    /**
+     * One store and its controls: {@code enabled} (the operators' flag over the configuration's
+     * {@code configured_enabled}), {@code priority} (higher first), the attempts and retry interval that apply to it
+     * ({@code own_*}: set for this store rather than the global ones), who changed them last and when.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreView(String ubicacionId, String nombre, String system, boolean enabled, boolean configuredEnabled,
+                            int priority, int maxAttempts, long retryIntervalMinutes, boolean ownMaxAttempts,
+                            boolean ownRetryInterval, String changedBy, String changedAt) {
+    }
+
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Stores(List<StoreView> stores, int enabledStores, String warning) {
+    }
+
+    /** A store's controls after a change; {@code warning} when no store is enabled any more. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreChanged(StoreView store, int enabledStores, String warning, String message) {
+    }
+
+    /** GET /api/inventory: route inventory-all's status block, its newest runs, and each store's snapshot. */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record Inventory(Map<String, Object> route, List<Map<String, Object>> runs, List<InventoryStore> stores) {
+    }
+
+    /**
+     * One store's inventory in DuckDB: the snapshot it holds ({@code snapshot_at}: its fecha_extraccion, {@code rows},
+     * {@code route} that loaded it) and the last attempt to replace it ({@code last_status} SUCCEEDED | FAILED, its
+     * error, when, and its run id in klk_run); nulls when no inventory was ever loaded.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record InventoryStore(String ubicacionId, String nombre, String system, boolean enabled, String snapshotAt,
+                                 Long rows, String route, String lastStatus, String lastError, String lastAt,
+                                 Long lastRunId) {
+    }
 }

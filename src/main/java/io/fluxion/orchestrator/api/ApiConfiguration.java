@@ -61,7 +61,10 @@ public class ApiConfiguration implements CamelConfiguration {
             throw new IllegalStateException("ApiConfiguration must run after FluxionConfiguration (no backendControl)");
         }
         r.bind("httpApi", new HttpApi(cfg, clock, ledger, window, settings, backend, context));
-        r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock));
+        io.fluxion.orchestrator.schedule.SavedSettings saved = io.fluxion.orchestrator.schedule.SavedSettings.of(cfg, ledger,
+                clock);
+        r.bind("windowOrders", new WindowOrders(cfg, clock, ledger, window, windowClock, saved::storeRules));
+        r.bind("storeControls", new StoreControls(cfg, ledger, saved, clock));
 
         PropertiesComponent pc = context.getPropertiesComponent();
         String origin = cfg.api().corsOrigin();

@@ -17,7 +17,7 @@ public class ApiHeaders extends HttpHeaderFilterStrategy {
 
     static {
         ANSWER.addAll(Set.of("Content-Type", "Cache-Control", "Retry-After", "WWW-Authenticate", "X-Content-Type-Options",
-                "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Vary", "Allow"));
+                "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Vary", "Allow", "Content-Disposition"));
     }
 
     @Override

@@ -14,6 +14,17 @@ public class ApiJsonFormat extends JacksonDataFormat {
     public record Unreadable(ApiException refusal) {
     }
 
+    /** A file answer ({@link GapsCsv.Csv}) is written as its bytes, with its own content type; anything else as JSON. */
+    @Override
+    public void marshal(Exchange exchange, Object graph, java.io.OutputStream stream) throws Exception {
+        if (graph instanceof GapsCsv.Csv csv) {
+            stream.write(csv.bytes());
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, GapsCsv.Csv.CONTENT_TYPE);
+            return;
+        }
+        super.marshal(exchange, graph, stream);
+    }
+
     @Override
     public Object unmarshal(Exchange exchange, Object body) throws Exception {
         try {

@@ -6,6 +6,7 @@ import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.config.StoreConfig;
 import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.etl.SourceProbe;
+import io.fluxion.orchestrator.klk.KlkRoute;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.Ledger;
 import io.fluxion.orchestrator.ledger.RunRecord;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,6 +208,54 @@ public class HttpApi {
         return m;
     }
 
+    /**
+     * {@code POST /api/etl/klk/{name}/trigger}: the route's own guard runs now, on this request (recorded like a
+     * scheduled trigger's, as "manual"); a skip is a 409 with its reason and {@code skipped_id}. A run that passed
+     * the guard is handed to the route (the api-klk-trigger route's wireTap) and answered 202 at once.
+     */
+    public void klkTrigger(@Header("name") String name, Exchange ex) {
+        ScheduledRoute route = scheduledRoute(name);
+        if (!(route instanceof KlkRoute klk)) {
+            throw new ApiException(404, "route '" + Requests.shown(name, 40) + "' cannot be triggered", "name");
+        }
+        String client = ex.getIn().getHeader(ApiGuard.CLIENT, String.class);
+        ex.getIn().removeHeaders("*");
+        klk.begin(ex);
+        if (Boolean.TRUE.equals(ex.getProperty(KlkRoute.SKIPPED, Boolean.class))) {
+            Map<?, ?> why = ex.getIn().getBody(Map.class);
+            throw new ApiException(409, klk.name() + " not started: " + why.get("reason"), null)
+                    .with("skipped_id", why.get("id")).with("status", why.get("status"));
+        }
+        LOG.info("{} triggered through the API by {}", klk.name(), client);
+        ex.setProperty(KLK_ENDPOINT, klk.endpoint());
+        ex.getIn().setBody(null);
+    }
+
+    /** The run a KLK trigger started: 202 with its id; it goes on in the background. */
+    public Map<String, Object> klkStarted(Exchange ex) {
+        io.fluxion.orchestrator.klk.KlkRun run = ex.getProperty(KlkRoute.RUN, io.fluxion.orchestrator.klk.KlkRun.class);
+        ApiGuard.answerHeaders(ex.getMessage());
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", run.getRoute());
+        m.put("id", run.getId());
+        m.put("status", "accepted");
+        m.put("mode", run.getMode());
+        m.put("loads", run.getItems().size());
+        m.put("message", run.getRoute() + " iniciado: run #" + run.getId());
+        return m;
+    }
+
+    /** Exchange property: where api-klk-trigger hands the opened KLK run. */
+    public static final String KLK_ENDPOINT = "fluxionKlkEndpoint";
+
+    private ScheduledRoute scheduledRoute(String name) {
+        List<ScheduledRoute> routes = List.copyOf(context.getRegistry().findByType(ScheduledRoute.class));
+        return routes.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() ->
+                new ApiException(404, "no scheduled route '" + Requests.shown(name, 40) + "' ("
+                        + String.join(", ", routes.stream().map(ScheduledRoute::name).sorted().toList()) + ")", "name"));
+    }
+
     // ---- read-only views ---------------------------------------------------------------------------
 
     private Answers.CurrentRun currentRun(WindowRun run) {
@@ -267,7 +317,51 @@ public class HttpApi {
 
     /** Coverage per store, from the ledger only (DuckDB may be held by the backend). */
     public GapsReport.Gaps gaps(@Header("desde") String desde) {
-        return GapsReport.build(config.stores(), ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday());
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        List<io.fluxion.orchestrator.config.StoreConfig> stores = config.stores().stream()
+                .map(s -> new io.fluxion.orchestrator.config.StoreConfig(s.id(), s.name(), s.system(), s.url(), s.user(),
+                        s.password(), rules.enabled(s))).toList();
+        return GapsReport.build(stores, ledger.storeDays(), Requests.gapsFrom(desde, yesterday()), yesterday(),
+                config.gaps().historyStart());
+    }
+
+    /** {@code GET /api/ventas/gaps.csv}: the same table as a spreadsheet file ({@link GapsCsv}). */
+    public GapsCsv.Csv gapsCsv(@Header("desde") String desde, Exchange ex) {
+        GapsReport.Gaps g = gaps(desde);
+        ApiGuard.answerHeaders(ex.getMessage());
+        ex.getMessage().setHeader("Content-Disposition", "attachment; filename=\"gaps-" + g.periodEnd() + ".csv\"");
+        return GapsCsv.of(g);
+    }
+
+    /**
+     * {@code GET /api/inventory}: route inventory-all's state (cron, next and last run), its recent runs, and per store
+     * the snapshot inventario_raw holds (when, rows, by which route) and the outcome of the last attempt to replace it.
+     */
+    public Answers.Inventory inventory() {
+        KlkRoute route = context.getRegistry().lookupByNameAndType("inventoryAll", KlkRoute.class);
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        Map<String, io.fluxion.orchestrator.ledger.InventoryStoreRecord> held = ledger.inventoryStores();
+        List<Answers.InventoryStore> stores = new ArrayList<>();
+        for (io.fluxion.orchestrator.config.StoreConfig s : config.stores()) {
+            io.fluxion.orchestrator.ledger.InventoryStoreRecord r = held.get(s.id());
+            stores.add(new Answers.InventoryStore(s.id(), s.name(), s.system(), rules.enabled(s),
+                    r == null ? null : Views.iso(r.snapshotAt(), zone()), r == null ? null : r.snapshotRows(),
+                    r == null ? null : r.snapshotRoute(), r == null ? null : r.lastStatus(),
+                    r == null ? null : r.lastError(), r == null ? null : Views.iso(r.lastAt(), zone()),
+                    r == null ? null : r.lastRun()));
+        }
+        List<Map<String, Object>> runs = route == null ? List.of()
+                : ledger.recentKlkRuns(KlkRoute.INVENTORY_ALL, 10).stream().map(route::view).toList();
+        return new Answers.Inventory(route == null ? null : route.status(), runs, stores);
+    }
+
+    /** {@code GET /api/etl/history?nights=}: the charts' data ({@link History}), the last 1-90 nights (default 30). */
+    public History.Answer history(@Header("nights") String rawNights) {
+        Integer n = Requests.integer("nights", rawNights, 1, 90);
+        int nights = n == null ? 30 : n;
+        java.time.Instant since = clock.instant().minus(java.time.Duration.ofDays(nights + 2L));
+        return History.build(ledger.recentRuns(2000), ledger.succeededAttemptsSince(since, 20000), config.stores(), zone(),
+                nights);
     }
 
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,

@@ -55,6 +55,11 @@ public final class Requests {
                                   Integer maxRetries, Integer maxAttempts, Integer retryIntervalMinutes, Boolean enabled) {
     }
 
+    /** PUT /api/stores/{id}: any of priority (0-100, higher first), max_attempts (1-20), retry_interval_minutes (1-1440). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    public record StoreUpdate(Integer priority, Integer maxAttempts, Integer retryIntervalMinutes) {
+    }
+
     /** What an operator's window order loads: dates, and the stores (null: every window store). */
     public record WindowOrder(List<LocalDate> dates, List<String> stores, boolean confirmed) {
         int storeDays(int windowStores) {
@@ -74,10 +79,15 @@ public final class Requests {
     }
 
     static WindowOrder order(SyncVentas s, FluxionConfig config, LocalDate yesterday) {
+        return order(s, config, io.fluxion.orchestrator.schedule.StoreRules.NONE, yesterday);
+    }
+
+    static WindowOrder order(SyncVentas s, FluxionConfig config, io.fluxion.orchestrator.schedule.StoreRules rules,
+                             LocalDate yesterday) {
         if (s == null) {
             throw ApiException.badRequest("body", "a JSON object is required (ubicacion_id, fecha_inicio, fecha_fin)");
         }
-        List<String> stores = stores(s.ubicacionId(), config);
+        List<String> stores = stores(s.ubicacionId(), config, rules);
         if (s.fechaInicio() == null) {
             throw ApiException.badRequest("fecha_inicio", "required (YYYY-MM-DD)");
         }
@@ -120,6 +130,20 @@ public final class Requests {
         return new SchedulerSettings.Change(hour, minute, attempts, interval, c.enabled());
     }
 
+    /** A validated store update: each value in range, at least one given. */
+    static StoreUpdate storeUpdate(StoreUpdate u) {
+        if (u == null) {
+            throw ApiException.badRequest("body", "a JSON object is required (priority, max_attempts, retry_interval_minutes)");
+        }
+        range("priority", u.priority(), 0, 100);
+        range("max_attempts", u.maxAttempts(), 1, 20);
+        range("retry_interval_minutes", u.retryIntervalMinutes(), 1, 1440);
+        if (u.priority() == null && u.maxAttempts() == null && u.retryIntervalMinutes() == null) {
+            throw ApiException.badRequest(null, "no setting given (priority, max_attempts, retry_interval_minutes)");
+        }
+        return u;
+    }
+
     private static Integer alias(String name, Integer v, String other, Integer w, int min, int max) {
         if (v != null && w != null) {
             throw ApiException.badRequest(other, "give " + name + " or " + other + ", not both");
@@ -136,6 +160,11 @@ public final class Requests {
 
     /** null (every window store), or 1 to 200 distinct enabled stores. */
     private static List<String> stores(List<String> ids, FluxionConfig config) {
+        return stores(ids, config, io.fluxion.orchestrator.schedule.StoreRules.NONE);
+    }
+
+    /** Same, with the operators' enabled flags over the configuration. */
+    static List<String> stores(List<String> ids, FluxionConfig config, io.fluxion.orchestrator.schedule.StoreRules rules) {
         if (ids == null) {
             return null;
         }
@@ -149,7 +178,7 @@ public final class Requests {
                 throw ApiException.badRequest("ubicacion_id", "must be a store id (e.g. tienda_01) or null for every store");
             }
             StoreConfig s = config.store(id);
-            if (s == null || !s.enabled()) {
+            if (s == null || !rules.enabled(s)) {
                 throw ApiException.badRequest("ubicacion_id", "unknown or disabled store '" + shown(id, 64) + "'");
             }
             if (!seen.add(id)) {

@@ -58,6 +58,11 @@ public class SchedulerSettings {
         return SavedSettings.of(null, ledger, null).savedWindowStart();
     }
 
+    /** The operators' store controls now ({@link SavedSettings#storeRules()}). */
+    public io.fluxion.orchestrator.schedule.StoreRules storeRules() {
+        return saved.storeRules();
+    }
+
     public LocalTime windowEnd() {
         return config.window().end();
     }

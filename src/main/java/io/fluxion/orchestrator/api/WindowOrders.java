@@ -30,8 +30,16 @@ public class WindowOrders {
     private final Ledger ledger;
     private final WindowService window;
     private final WindowClock windowClock;
+    private final java.util.function.Supplier<io.fluxion.orchestrator.schedule.StoreRules> rules;
 
     public WindowOrders(FluxionConfig config, Clock clock, Ledger ledger, WindowService window, WindowClock windowClock) {
+        this(config, clock, ledger, window, windowClock, () -> io.fluxion.orchestrator.schedule.StoreRules.NONE);
+    }
+
+    /** @param rules the operators' store controls now (a disabled store cannot be ordered; the cap counts enabled ones) */
+    public WindowOrders(FluxionConfig config, Clock clock, Ledger ledger, WindowService window, WindowClock windowClock,
+                        java.util.function.Supplier<io.fluxion.orchestrator.schedule.StoreRules> rules) {
+        this.rules = rules;
         this.config = config;
         this.clock = clock;
         this.ledger = ledger;
@@ -52,7 +60,7 @@ public class WindowOrders {
     }
 
     public void syncVentas(@Body Requests.SyncVentas body, Exchange ex) {
-        order(ex, Requests.order(body, config, yesterday()));
+        order(ex, Requests.order(body, config, rules.get(), yesterday()));
     }
 
     /**
@@ -74,7 +82,9 @@ public class WindowOrders {
         if (active != null) {
             throw new ApiException(409, "a window run is active: run #" + active.getId(), null).with("run_id", active.getId());
         }
-        int windowStores = config.windowStores().size();
+        io.fluxion.orchestrator.schedule.StoreRules now = rules.get();
+        int windowStores = (int) config.stores().stream().filter(s -> config.window().systems().contains(s.system()))
+                .filter(now::enabled).count();
         Requests.cap(order, windowStores, config.api().maxStoreDays());
         if (FluxionConfig.Backend.ECS.equals(config.backend().mode()) && !windowClock.inWindowHours() && !order.confirmed()) {
             long minutes = Math.max(1, estimate(order.storeDays(windowStores)).toMinutes());

@@ -29,7 +29,8 @@ import org.quartz.CronExpression;
  * @param ledgerPassword its password (fluxion.ledger.password, a secret: never shown); null when not set
  */
 public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Window window, Backend backend, Etl etl, Klk klk,
-                            boolean demoEnabled, List<StoreConfig> stores, Api api, String ledgerUser, String ledgerPassword) {
+                            boolean demoEnabled, List<StoreConfig> stores, Api api, String ledgerUser, String ledgerPassword,
+                            Inventory inventory, Gaps gaps) {
 
     /** Any key of a store: {@code fluxion.stores.<id>.<setting>}; the store is declared by any of them. */
     private static final Pattern STORE_KEY = Pattern.compile("fluxion\\.stores\\.([^.]+)\\..+");
@@ -100,6 +101,23 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
                     + ", inventoryCron=" + inventoryCron + ", salesCron=" + salesCron + ", retries=" + retries
                     + ", maxAge=" + maxAge + ", timeout=" + timeout + "]";
         }
+    }
+
+    /**
+     * Route inventory-all (SPEC 2.7, seed 001): every enabled store's inventory snapshot on a cron.
+     *
+     * @param timeout no store of a run starts, and no chunk runs, past this time after the run started
+     */
+    public record Inventory(boolean enabled, String cron, Duration timeout) {
+    }
+
+    /**
+     * The gaps answer's recovery ranges (seed 002).
+     *
+     * @param historyStart the first date "Recuperar" looks back to (fluxion.gaps.history-start); null: each store's
+     *                     first loaded date
+     */
+    public record Gaps(java.time.LocalDate historyStart) {
     }
 
     /**
@@ -300,8 +318,21 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
             throw new ConfigException("fluxion.ledger.url", "'" + Secrets.redactUrl(ledgerUrl)
                     + "' is neither PostgreSQL (jdbc:postgresql://host:5432/database) nor H2 (jdbc:h2:...)");
         }
+        Inventory inventory = new Inventory(r.bool("fluxion.inventory.enabled", true),
+                r.cron("fluxion.inventory.cron", "0 0 0/6 * * ?"), r.duration("fluxion.inventory.timeout", "10m"));
+        String historyStart = blankToNull(r.str("fluxion.gaps.history-start", null));
+        java.time.LocalDate gapsStart;
+        try {
+            gapsStart = historyStart == null ? null : java.time.LocalDate.parse(historyStart);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException("fluxion.gaps.history-start", "'" + historyStart + "' is not a date YYYY-MM-DD");
+        }
+        if (gapsStart != null && gapsStart.isBefore(java.time.LocalDate.of(2000, 1, 1))) {
+            throw new ConfigException("fluxion.gaps.history-start", "must be on or after 2000-01-01");
+        }
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demo, List.copyOf(stores), api,
-                blankToNull(r.str("fluxion.ledger.user", null)), blankToNull(r.str("fluxion.ledger.password", null)));
+                blankToNull(r.str("fluxion.ledger.user", null)), blankToNull(r.str("fluxion.ledger.password", null)),
+                inventory, new Gaps(gapsStart));
     }
 
     /** The H2 file of the default ledger ({@code <data-dir>/ledger.mv.db}), null when fluxion.ledger.url names another. */
@@ -313,7 +344,7 @@ public record FluxionConfig(Path dataDir, Path duckdbPath, String ledgerUrl, Win
     /** Same configuration with another store list (the demo stores are known only once created). */
     public FluxionConfig withStores(List<StoreConfig> newStores) {
         return new FluxionConfig(dataDir, duckdbPath, ledgerUrl, window, backend, etl, klk, demoEnabled, List.copyOf(newStores),
-                api, ledgerUser, ledgerPassword);
+                api, ledgerUser, ledgerPassword, inventory, gaps);
     }
 
     @Override

@@ -91,10 +91,9 @@ public final class DemoStores {
                 inserted += insertDay(c, storeId, d);
                 c.commit();
             }
-            if (klk) {
-                fillInventory(c, storeId);
-                c.commit();
-            }
+            // every store has an inventory (route inventory-all reads legacy and KLK stores alike)
+            fillInventory(c, storeId);
+            c.commit();
             c.setAutoCommit(true);
             return inserted;
         } catch (SQLException e) {
@@ -109,10 +108,8 @@ public final class DemoStores {
                     + " cantidad DECIMAL(14,3), precio_unitario DECIMAL(18,4), total DECIMAL(18,4))");
             st.execute("CREATE INDEX IF NOT EXISTS ventas_fecha ON ventas (fecha_hora)");
             st.execute("CREATE TABLE IF NOT EXISTS demo_day (fecha DATE PRIMARY KEY, filas INT)");
-            if (klk) {
-                st.execute("CREATE TABLE IF NOT EXISTS inventario (codigo_producto VARCHAR(20) PRIMARY KEY,"
-                        + " descripcion VARCHAR(200), cantidad DECIMAL(14,3))");
-            }
+            st.execute("CREATE TABLE IF NOT EXISTS inventario (codigo_producto VARCHAR(20) PRIMARY KEY,"
+                    + " descripcion VARCHAR(200), cantidad DECIMAL(14,3))");
         }
     }
 

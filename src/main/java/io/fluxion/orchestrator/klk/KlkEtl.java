@@ -69,9 +69,13 @@ public class KlkEtl {
         KlkItem item = ex.getIn().getBody(KlkItem.class);
         KlkRun run = run(ex);
         ex.setProperty(ITEM, item);
-        String timeout = "fluxion.klk.timeout of " + Durations.format(config.klk().timeout());
+        String timeout = run.timeoutSetting();
         if (clock.instant().isAfter(run.deadline())) {
-            run.itemFailed(item, "not started: the run's timeout of " + Durations.format(config.klk().timeout()) + " passed");
+            String why = "not started: the run's " + timeout + " passed";
+            run.itemFailed(item, why);
+            if (item.date() == null) {
+                ledger.inventoryFailed(item.storeId(), run.getRoute(), run.getId(), why, clock.instant());
+            }
             ex.setProperty(SKIP, true);
             return;
         }
@@ -101,6 +105,8 @@ public class KlkEtl {
             inv.commit();
             rows = inv.rows();
             note = inv.withoutCode() == 0 ? null : inv.withoutCode() + " of them without a product code";
+            // what inventario_raw now holds for the store (the Inventario tab, GET /api/inventory)
+            ledger.inventoryReplaced(item.storeId(), run.getRoute(), run.getId(), rows, run.startedAt(), clock.instant());
         } else {
             SalesLoad sales = (SalesLoad) load;
             if (sales.rows() == 0 && sales.deleted() > 0 && "scheduled".equals(run.triggerKind())) {
@@ -144,6 +150,13 @@ public class KlkEtl {
         Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = Secrets.scrub(TransientErrors.reason(e, config.etl().redeliveries()), config.secrets());
         run(ex).itemFailed(item, reason);
+        if (item != null && item.date() == null) {
+            try {
+                ledger.inventoryFailed(item.storeId(), run(ex).getRoute(), run(ex).getId(), reason, clock.instant());
+            } catch (RuntimeException le) {
+                LOG.error("KLK {} {}: the ledger did not record the failure: {}", run(ex).getRoute(), item, le.getMessage());
+            }
+        }
         LOG.error("KLK {} {}: load failed, rolled back: {}", run(ex).getRoute(), item, reason);
     }
 

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public class KlkRoute implements ScheduledRoute {
     public static final String INVENTORY = "klk-inventory";
     public static final String SALES = "klk-sales";
+    /** Route inventory-all (SPEC 2.7, seed 001): every enabled store's inventory snapshot, legacy and KLK alike. */
+    public static final String INVENTORY_ALL = "inventory-all";
     /** Exchange property: the {@link KlkRun}. */
     public static final String RUN = "fluxionKlkRun";
     /** Exchange property: true when the trigger did not start a run. */
@@ -65,7 +67,7 @@ public class KlkRoute implements ScheduledRoute {
 
     public KlkRoute(String name, FluxionConfig config, WindowClock clock, Ledger ledger, SavedSettings settings,
                     DuckDbWriter writer, WindowService window) {
-        if (!INVENTORY.equals(name) && !SALES.equals(name)) {
+        if (!INVENTORY.equals(name) && !SALES.equals(name) && !INVENTORY_ALL.equals(name)) {
             throw new IllegalArgumentException("unknown KLK route " + name);
         }
         this.name = name;
@@ -75,7 +77,8 @@ public class KlkRoute implements ScheduledRoute {
         this.settings = settings;
         this.writer = writer;
         this.window = window;
-        this.cron = INVENTORY.equals(name) ? config.klk().inventoryCron() : config.klk().salesCron();
+        this.cron = INVENTORY.equals(name) ? config.klk().inventoryCron() : SALES.equals(name) ? config.klk().salesCron()
+                : config.inventory().cron();
     }
 
     @Override
@@ -235,8 +238,9 @@ public class KlkRoute implements ScheduledRoute {
             return;
         }
         boolean direct = !"backend".equals(mode);
-        KlkRun run = new KlkRun(name, mode, trigger, scheduled, now, now.plus(config.klk().timeout()),
+        KlkRun run = new KlkRun(name, mode, trigger, scheduled, now, now.plus(timeout()),
                 LocalDateTime.ofInstant(now, config.window().zone()), direct ? items() : List.of());
+        run.timeoutSetting(timeoutSetting());
         if (!running.compareAndSet(null, run)) {
             KlkRun other = running.get();
             notStarted(ex, trigger, scheduled, "SKIPPED", "the previous " + name + " run"
@@ -275,11 +279,32 @@ public class KlkRoute implements ScheduledRoute {
         ex.setProperty(SKIPPED, false);
     }
 
-    /** The direct run's loads: every enabled KLK store (inventory), or each store's yesterday and today (sales). */
+    /** How long a run may take: {@code fluxion.klk.timeout}, or {@code fluxion.inventory.timeout} for inventory-all. */
+    public Duration timeout() {
+        return INVENTORY_ALL.equals(name) ? config.inventory().timeout() : config.klk().timeout();
+    }
+
+    /** The setting {@link #timeout()} comes from, as messages name it. */
+    public String timeoutSetting() {
+        return (INVENTORY_ALL.equals(name) ? "fluxion.inventory.timeout of " : "fluxion.klk.timeout of ")
+                + Durations.format(timeout());
+    }
+
+    /**
+     * The direct run's loads: every enabled KLK store (inventory), each one's yesterday and today (sales), or every
+     * enabled store of any system (inventory-all); the operators' flags over the configuration, highest priority first.
+     */
     List<KlkItem> items() {
         List<KlkItem> out = new ArrayList<>();
         LocalDate today = clock.today();
-        for (StoreConfig s : config.klkStores()) {
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        if (INVENTORY_ALL.equals(name)) {
+            for (StoreConfig s : rules.enabledInOrder(config.stores())) {
+                out.add(new KlkItem(s.id(), null));
+            }
+            return out;
+        }
+        for (StoreConfig s : rules.enabledInOrder(config.stores().stream().filter(StoreConfig::isKlk).toList())) {
             if (INVENTORY.equals(name)) {
                 out.add(new KlkItem(s.id(), null));
             } else {

@@ -41,6 +41,17 @@ public class KlkRun {
         this.items = List.copyOf(items);
     }
 
+    private volatile String timeoutSetting = "fluxion.klk.timeout";
+
+    /** The setting that bounds this run, as messages name it ("fluxion.klk.timeout of 2m"). */
+    public String timeoutSetting() {
+        return timeoutSetting;
+    }
+
+    void timeoutSetting(String s) {
+        timeoutSetting = s;
+    }
+
     public long getId() {
         return id;
     }
@@ -54,7 +65,7 @@ public class KlkRun {
     }
 
     public boolean isInventory() {
-        return KlkRoute.INVENTORY.equals(route);
+        return KlkRoute.INVENTORY.equals(route) || KlkRoute.INVENTORY_ALL.equals(route);
     }
 
     public boolean isBackendMode() {

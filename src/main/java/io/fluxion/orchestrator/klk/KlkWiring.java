@@ -12,7 +12,10 @@ import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 
-/** Binds the beans of {@code routes/klk.camel.yaml}: klkInventory, klkSales (ScheduledRoute), klkEtl, klkHttp. */
+/**
+ * Binds the beans of {@code routes/klk.camel.yaml} and {@code routes/inventory.camel.yaml}: klkInventory, klkSales,
+ * inventoryAll (ScheduledRoute), klkEtl, klkHttp.
+ */
 public final class KlkWiring {
     private KlkWiring() {
     }
@@ -28,6 +31,8 @@ public final class KlkWiring {
         }
         registry.bind("klkInventory", new KlkRoute(KlkRoute.INVENTORY, cfg, clock, ledger, settings, writer, window));
         registry.bind("klkSales", new KlkRoute(KlkRoute.SALES, cfg, clock, ledger, settings, writer, window));
+        // route inventory-all (routes/inventory.camel.yaml): the same guard, modes and ledger as the KLK syncs
+        registry.bind("inventoryAll", new KlkRoute(KlkRoute.INVENTORY_ALL, cfg, clock, ledger, settings, writer, window));
         String inventoryQuery = pc.resolveProperty("fluxion.klk.inventory-query").orElse("classpath:sql/inventario.sql");
         registry.bind("klkEtl", new KlkEtl(cfg, ledger, clock.clock(), inventoryQuery));
         registry.bind("klkHttp", new KlkHttp(cfg, clock));

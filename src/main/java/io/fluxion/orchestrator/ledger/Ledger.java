@@ -436,6 +436,18 @@ public class Ledger {
                 runId);
     }
 
+    /** Succeeded store attempts started at or after {@code since}, the newest {@code limit} (load times per store). */
+    public List<AttemptRecord> succeededAttemptsSince(Instant since, int limit) {
+        return queryList("SELECT store_id, business_date, attempt, status, rows_loaded, total_amount, error,"
+                        + " started_at, ended_at, rows_left_out, note FROM store_attempt WHERE status = 'SUCCEEDED'"
+                        + " AND started_at >= ? AND ended_at IS NOT NULL ORDER BY id DESC FETCH FIRST "
+                        + Math.max(1, limit) + " ROWS ONLY",
+                rs -> new AttemptRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getInt(3), rs.getString(4),
+                        (Long) rs.getObject(5), rs.getBigDecimal(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
+                        (Long) rs.getObject(10), rs.getString(11)),
+                ts(since));
+    }
+
     /** Attempts still RUNNING (their process died): marks them failed with the given reason. */
     public int abandonAttempts(long runId, String reason, Instant now) {
         return update("UPDATE store_attempt SET status = 'FAILED', error = ?, ended_at = ? WHERE run_id = ?"
@@ -623,6 +635,77 @@ public class Ledger {
         return new KlkRunRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
                 rs.getString(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9), (Integer) rs.getObject(10),
                 (Integer) rs.getObject(11), (Long) rs.getObject(12), rs.getString(13), instant(rs, 14), instant(rs, 15));
+    }
+
+    // ---- store controls (V3) ---------------------------------------------------------------------
+
+    /** Every store's saved controls (store_control), by store id. */
+    public Map<String, StoreControlRecord> storeControls() {
+        Map<String, StoreControlRecord> out = new java.util.LinkedHashMap<>();
+        for (StoreControlRecord r : queryList("SELECT store_id, enabled, priority, max_attempts, retry_interval_minutes,"
+                + " changed_by, updated_at FROM store_control ORDER BY store_id", rs -> new StoreControlRecord(
+                rs.getString(1), (Boolean) rs.getObject(2), (Integer) rs.getObject(3), (Integer) rs.getObject(4),
+                (Integer) rs.getObject(5), rs.getString(6), instant(rs, 7)))) {
+            out.put(r.storeId(), r);
+        }
+        return out;
+    }
+
+    /**
+     * Saves a store's controls (the whole row: null = not set) and records the change and who made it, in one
+     * transaction. Safe when two processes save the same store at once (insert when missing, then update).
+     */
+    public void saveStoreControl(StoreControlRecord c, String change, Instant now) {
+        inTransaction(conn -> {
+            exec(conn, "INSERT INTO store_control (store_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    c.storeId(), ts(now));
+            exec(conn, "UPDATE store_control SET enabled = ?, priority = ?, max_attempts = ?, retry_interval_minutes = ?,"
+                    + " changed_by = ?, updated_at = ? WHERE store_id = ?", c.enabled(), c.priority(), c.maxAttempts(),
+                    c.retryIntervalMinutes(), Texts.clip(c.changedBy(), 400), ts(now), c.storeId());
+            exec(conn, "INSERT INTO store_control_change (store_id, change_text, changed_by, changed_at) VALUES (?, ?, ?, ?)",
+                    c.storeId(), clip(change), Texts.clip(c.changedBy(), 400), ts(now));
+        });
+    }
+
+    /** The newest changes of one store's controls first: "what" and "by" and "at". */
+    public List<String[]> storeControlChanges(String storeId, int limit) {
+        return queryList("SELECT change_text, changed_by, changed_at FROM store_control_change WHERE store_id = ?"
+                + " ORDER BY id DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", rs -> new String[] {
+                rs.getString(1), rs.getString(2), String.valueOf(instant(rs, 3))}, storeId);
+    }
+
+    // ---- inventory snapshots (V3) ----------------------------------------------------------------
+
+    /** A store's snapshot was replaced: it now holds {@code rows} rows extracted at {@code extractedAt}. */
+    public void inventoryReplaced(String storeId, String route, long runId, long rows, Instant extractedAt, Instant now) {
+        inTransaction(conn -> {
+            exec(conn, "INSERT INTO inventory_store (store_id, last_at) VALUES (?, ?) ON CONFLICT DO NOTHING", storeId, ts(now));
+            exec(conn, "UPDATE inventory_store SET snapshot_at = ?, snapshot_rows = ?, snapshot_route = ?, snapshot_run = ?,"
+                    + " last_route = ?, last_run = ?, last_status = 'SUCCEEDED', last_error = NULL, last_at = ?"
+                    + " WHERE store_id = ?", ts(extractedAt), rows, route, runId, route, runId, ts(now), storeId);
+        });
+    }
+
+    /** A store's snapshot could not be replaced: it keeps the previous one; the error is recorded. */
+    public void inventoryFailed(String storeId, String route, long runId, String error, Instant now) {
+        inTransaction(conn -> {
+            exec(conn, "INSERT INTO inventory_store (store_id, last_at) VALUES (?, ?) ON CONFLICT DO NOTHING", storeId, ts(now));
+            exec(conn, "UPDATE inventory_store SET last_route = ?, last_run = ?, last_status = 'FAILED', last_error = ?,"
+                    + " last_at = ? WHERE store_id = ?", route, runId, clip(error), ts(now), storeId);
+        });
+    }
+
+    /** Every store's inventory snapshot and last attempt, by store id. */
+    public Map<String, InventoryStoreRecord> inventoryStores() {
+        Map<String, InventoryStoreRecord> out = new java.util.LinkedHashMap<>();
+        for (InventoryStoreRecord r : queryList("SELECT store_id, snapshot_at, snapshot_rows, snapshot_route, snapshot_run,"
+                + " last_route, last_run, last_status, last_error, last_at FROM inventory_store ORDER BY store_id",
+                rs -> new InventoryStoreRecord(rs.getString(1), instant(rs, 2), (Long) rs.getObject(3), rs.getString(4),
+                        (Long) rs.getObject(5), rs.getString(6), (Long) rs.getObject(7), rs.getString(8), rs.getString(9),
+                        instant(rs, 10)))) {
+            out.put(r.storeId(), r);
+        }
+        return out;
     }
 
     // ---- settings -------------------------------------------------------------------------------

@@ -212,7 +212,8 @@ public class Monitoring {
         int limit = alerts.settings().daysBehind();
         LocalDate yesterday = clock.businessDate();
         Map<String, LocalDate> last = metrics.lastLoadedDates();
-        for (StoreConfig s : config.windowStores()) {
+        // a store an operator disabled is not behind: it is out
+        for (StoreConfig s : window.windowStores()) {
             LocalDate d = last.get(s.id());
             if (d == null) {
                 continue; // never loaded: the window's failure alert says so

@@ -86,7 +86,7 @@ public class MonitoringConfiguration implements CamelConfiguration {
         registry.bind("fluxionMetrics", metrics);
         registry.bind("monitoring", monitoring);
         // the KLK routes tell their outcomes (a bean step after their doFinally would not run after a handled error)
-        for (String name : List.of("klkInventory", "klkSales")) {
+        for (String name : List.of("klkInventory", "klkSales", "inventoryAll")) {
             KlkRoute klk = registry.lookupByNameAndType(name, KlkRoute.class);
             if (klk != null) {
                 klk.listener(monitoring::klkFinished);

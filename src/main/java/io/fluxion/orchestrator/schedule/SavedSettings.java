@@ -30,6 +30,11 @@ public class SavedSettings {
         Optional<String> setting(String name);
 
         void setting(String name, String value, Instant at);
+
+        /** Every store's saved controls (ledger table store_control); none by default. */
+        default java.util.Map<String, io.fluxion.orchestrator.ledger.StoreControlRecord> storeControls() {
+            return java.util.Map.of();
+        }
     }
 
     private final FluxionConfig config;
@@ -53,6 +58,11 @@ public class SavedSettings {
             @Override
             public void setting(String name, String value, Instant at) {
                 ledger.setting(name, value, at);
+            }
+
+            @Override
+            public java.util.Map<String, io.fluxion.orchestrator.ledger.StoreControlRecord> storeControls() {
+                return ledger.storeControls();
             }
         }, clock);
     }
@@ -107,9 +117,18 @@ public class SavedSettings {
         save(RETRY_INTERVAL_MINUTES, minutes);
     }
 
-    /** Is the KLK route ({@code klk-inventory}, {@code klk-sales}) enabled: its saved flag over {@code fluxion.klk.enabled}. */
+    /** The operators' store controls now (enabled, priority, attempts, interval), read from the ledger. */
+    public StoreRules storeRules() {
+        return new StoreRules(store.storeControls());
+    }
+
+    /**
+     * Is the scheduled route ({@code klk-inventory}, {@code klk-sales}, {@code inventory-all}) enabled: its saved flag
+     * over {@code fluxion.klk.enabled} ({@code fluxion.inventory.enabled} for inventory-all).
+     */
     public boolean klkEnabled(String route) {
-        return savedOver(route + ".enabled", Boolean::parseBoolean, config.klk().enabled());
+        boolean configured = "inventory-all".equals(route) ? config.inventory().enabled() : config.klk().enabled();
+        return savedOver(route + ".enabled", Boolean::parseBoolean, configured);
     }
 
     public void klkEnabled(String route, boolean on) {

@@ -2,6 +2,7 @@ package io.fluxion.orchestrator.window;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.schedule.StoreRules;
 import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,11 @@ public final class WindowPlan {
 
         /** The (store, date) pairs DuckDB holds (LOADED in the ledger). */
         Set<WorkItem> loaded();
+
+        /** The operators' store controls (enabled, priority); none by default. */
+        default StoreRules rules() {
+            return StoreRules.NONE;
+        }
     }
 
     /**
@@ -55,8 +61,9 @@ public final class WindowPlan {
      * A run's plan.
      *
      * @param dates    its business dates, oldest first
-     * @param items    its (store, date) loads in order: by date, then in the configuration's store order (an
-     *                 operator's order: by date, then in the order asked)
+     * @param items    its (store, date) loads in order: by date, then the stores' priority (highest first, saved
+     *                 through {@code PUT /api/stores/{id}}), then the configuration's store order (an operator's
+     *                 order of named stores: by date, then in the order asked)
      * @param deadline no store attempt starts after it
      * @param refusal  why the run may not start, or null
      */
@@ -91,8 +98,9 @@ public final class WindowPlan {
      */
     public Run plan(Request request, Coverage coverage, Instant now) {
         String kind = request.kind();
-        List<StoreConfig> stores = request.stores().isEmpty() ? config.windowStores()
-                : request.stores().stream().map(this::knownStore).toList();
+        StoreRules rules = coverage.rules();
+        List<StoreConfig> stores = request.stores().isEmpty() ? windowStores(rules)
+                : request.stores().stream().map(id -> knownStore(id, rules)).toList();
         List<LocalDate> dates;
         List<WorkItem> items;
         if (isPlanned(kind)) {
@@ -103,7 +111,7 @@ public final class WindowPlan {
                 all.addAll(pending(dates(coverage, now), stores, coverage));
             }
             items = all.stream().sorted(Comparator.comparing(WorkItem::date)
-                    .thenComparing(w -> storeOrder(w.storeId()))).toList();
+                    .thenComparing(w -> -rules.priority(w.storeId())).thenComparing(w -> storeOrder(w.storeId()))).toList();
             dates = items.stream().map(WorkItem::date).distinct().sorted().toList();
         } else {
             // an operator's explicit order: every requested (store, date) is (re)loaded
@@ -189,7 +197,13 @@ public final class WindowPlan {
 
     /** (store, date) pairs the window's own plan would load now: not-completed dates, window stores not loaded. */
     public List<WorkItem> pending(Coverage coverage, Instant now) {
-        return pending(dates(coverage, now), config.windowStores(), coverage);
+        return pending(dates(coverage, now), windowStores(coverage.rules()), coverage);
+    }
+
+    /** The stores the window loads: enabled (the operators' flag over the configuration), highest priority first. */
+    public List<StoreConfig> windowStores(StoreRules rules) {
+        return rules.enabledInOrder(config.stores().stream().filter(s -> config.window().systems().contains(s.system()))
+                .toList());
     }
 
     /**
@@ -210,18 +224,35 @@ public final class WindowPlan {
 
     /** The failed (store, date) loads that may be tried again (attempts left), in the run's order. */
     public static List<StoreProgress> retryable(Collection<StoreProgress> progress, int maxAttempts) {
-        return progress.stream().filter(p -> p.status() == StoreProgress.Status.FAILED && p.attempts() < maxAttempts)
-                .toList();
+        return retryable(progress, maxAttempts, StoreRules.NONE);
+    }
+
+    /** Same, each store with its own attempts when an operator set them ({@link StoreRules#maxAttempts}). */
+    public static List<StoreProgress> retryable(Collection<StoreProgress> progress, int maxAttempts, StoreRules rules) {
+        return progress.stream().filter(p -> p.status() == StoreProgress.Status.FAILED
+                && p.attempts() < rules.maxAttempts(p.storeId(), maxAttempts)).toList();
     }
 
     /** When the first of them is due again: {@code interval} after the earliest failure (empty when none is). */
     public static Optional<Instant> nextRetry(List<StoreProgress> retryable, Duration interval) {
-        return retryable.stream().map(p -> p.endedAt().plus(interval)).min(Instant::compareTo);
+        return nextRetry(retryable, interval, StoreRules.NONE);
+    }
+
+    /** Same, each store with its own interval when an operator set one ({@link StoreRules#retryInterval}). */
+    public static Optional<Instant> nextRetry(List<StoreProgress> retryable, Duration interval, StoreRules rules) {
+        return retryable.stream().map(p -> p.endedAt().plus(rules.retryInterval(p.storeId(), interval)))
+                .min(Instant::compareTo);
     }
 
     /** The loads due again at {@code now}: those that failed at least {@code interval} ago. */
     public static List<WorkItem> dueRetries(List<StoreProgress> retryable, Duration interval, Instant now) {
-        return retryable.stream().filter(p -> !p.endedAt().plus(interval).isAfter(now))
+        return dueRetries(retryable, interval, StoreRules.NONE, now);
+    }
+
+    /** Same, each store with its own interval when an operator set one. */
+    public static List<WorkItem> dueRetries(List<StoreProgress> retryable, Duration interval, StoreRules rules,
+                                            Instant now) {
+        return retryable.stream().filter(p -> !p.endedAt().plus(rules.retryInterval(p.storeId(), interval)).isAfter(now))
                 .map(p -> new WorkItem(p.storeId(), p.date())).toList();
     }
 
@@ -241,9 +272,9 @@ public final class WindowPlan {
         return Integer.MAX_VALUE;
     }
 
-    private StoreConfig knownStore(String id) {
+    private StoreConfig knownStore(String id, StoreRules rules) {
         StoreConfig s = config.store(id);
-        if (s == null || !s.enabled()) {
+        if (s == null || !rules.enabled(s)) {
             throw new IllegalArgumentException("unknown or disabled store: " + id);
         }
         return s;

@@ -205,8 +205,9 @@ public class WindowService {
         if (skip == null) {
             skip = leadership.refusal();
         }
-        // a KLK sync holds the writer briefly (bounded by fluxion.klk.timeout): wait for it rather than skip the night
-        Optional<String> holder = skip == null ? writer.awaitHolder(config.klk().timeout()) : Optional.empty();
+        // a KLK sync or the inventory holds the writer briefly (bounded by fluxion.klk.timeout, fluxion.inventory.timeout):
+        // wait for it rather than skip the night
+        Optional<String> holder = skip == null ? writer.awaitHolder(briefWait()) : Optional.empty();
         if (holder.isPresent()) {
             skip = "another writer holds DuckDB: " + holder.get();
         }
@@ -273,6 +274,7 @@ public class WindowService {
 
     /** What the ledger knows, as the plan needs it. */
     private WindowPlan.Coverage coverage() {
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
         return new WindowPlan.Coverage() {
             @Override
             public Map<LocalDate, String> businessDays(LocalDate from, LocalDate to) {
@@ -284,7 +286,24 @@ public class WindowService {
                 return ledger.storeDays().stream().filter(r -> "LOADED".equals(r.status()))
                         .map(r -> new WorkItem(r.storeId(), r.businessDate())).collect(Collectors.toSet());
             }
+
+            @Override
+            public io.fluxion.orchestrator.schedule.StoreRules rules() {
+                return rules;
+            }
         };
+    }
+
+    /** The longest the brief writer now (a KLK sync, the inventory) may hold DuckDB: a window waits that long for it. */
+    private java.time.Duration briefWait() {
+        // the inventory's lease is named after its route (KlkRoute: the lease's owner is the route's name)
+        boolean inventory = writer.holder().filter("inventory-all"::equals).isPresent();
+        return inventory ? config.inventory().timeout() : config.klk().timeout();
+    }
+
+    /** The stores the window loads now: enabled (the operators' flag over the configuration), highest priority first. */
+    public List<StoreConfig> windowStores() {
+        return planner.windowStores(settings.storeRules());
     }
 
     /** (store, date) pairs the window's own plan would load now: not-completed dates, stores not LOADED. */
@@ -389,7 +408,7 @@ public class WindowService {
         long step = ledger.stepStarted(run.getId(), run.isStaged() ? "merge" : "etl", clock.now());
         ex.setProperty("fluxionEtlStep", step);
         try {
-            run.lease(writer.acquire("window run #" + run.getId(), config.klk().timeout()));
+            run.lease(writer.acquire("window run #" + run.getId(), briefWait()));
         } catch (RuntimeException e) {
             ledger.stepEnded(step, "FAILED", e.getMessage(), clock.now());
             throw e;
@@ -436,7 +455,7 @@ public class WindowService {
 
     /** Store loads that failed and may be tried again (attempts left). */
     public List<StoreProgress> retryable(WindowRun run) {
-        return WindowPlan.retryable(run.progress(), maxAttempts());
+        return WindowPlan.retryable(run.progress(), maxAttempts(), settings.storeRules());
     }
 
     /** Pending retries of the active run (for the status API). */
@@ -453,7 +472,8 @@ public class WindowService {
     public void awaitRetry(Exchange ex) throws InterruptedException {
         WindowRun run = run(ex);
         Duration interval = retryInterval();
-        Instant due = WindowPlan.nextRetry(retryable(run), interval).orElse(run.pullDeadline());
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        Instant due = WindowPlan.nextRetry(retryable(run), interval, rules).orElse(run.pullDeadline());
         if (due.isAfter(run.pullDeadline())) {
             if (run.isStaged()) {
                 LOG.info("Window run #{}: the next retry ({}) would start after this round's stage deadline {}; merging"
@@ -479,12 +499,12 @@ public class WindowService {
             return;
         }
         Instant now = clock.now();
-        List<WorkItem> items = WindowPlan.dueRetries(retryable(run), interval, now);
+        List<WorkItem> items = WindowPlan.dueRetries(retryable(run), interval, rules, now);
         // a store still unreachable fails this attempt at once (StoreEtl.begin) rather than waiting out its chunks
         probe(run, items.stream().map(WorkItem::storeId).distinct().toList());
         for (WorkItem w : items) {
             LOG.info("Window run #{}: retrying {} (attempt {} of {})", run.getId(), w, run.progress(w).attempts() + 1,
-                    maxAttempts());
+                    rules.maxAttempts(w.storeId(), maxAttempts()));
         }
         ex.setProperty(RETRY_ITEMS, items);
     }
@@ -936,7 +956,8 @@ public class WindowService {
 
     /** A date is completed only when every current window store has it LOADED. */
     private void markBusinessDays(WindowRun run, Instant now) {
-        Set<String> windowStores = config.windowStores().stream().map(StoreConfig::id).collect(Collectors.toSet());
+        Set<String> windowStores = planner.windowStores(settings.storeRules()).stream().map(StoreConfig::id)
+                .collect(Collectors.toSet());
         List<StoreDayRecord> days = ledger.storeDays();
         for (LocalDate d : run.getDates()) {
             long loaded = days.stream().filter(r -> r.businessDate().equals(d) && "LOADED".equals(r.status())

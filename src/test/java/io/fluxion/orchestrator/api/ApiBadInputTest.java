@@ -71,6 +71,7 @@ class ApiBadInputTest {
         sb.append(l.recentRuns(1000)).append('|').append(l.storeDays()).append('|')
                 .append(app.bean("alerts", io.fluxion.orchestrator.monitoring.Alerts.class).recent(1000)).append('|')
                 .append(l.businessDays(YESTERDAY.minusDays(400), YESTERDAY.plusDays(400)));
+        sb.append('|').append(l.storeControls()).append('|').append(l.recentKlkRuns(null, 100));
         for (String k : List.of("window.enabled", "window.start", "etl.max-attempts", "etl.retry-interval-minutes")) {
             sb.append('|').append(k).append('=').append(l.setting(k).orElse(null));
         }
@@ -185,6 +186,14 @@ class ApiBadInputTest {
         l.add(Arguments.of("GET", "/api/alerts?limit=abc", null, "limit"));
         l.add(Arguments.of("GET", "/api/alerts?limit=2.5", null, "limit"));
         l.add(Arguments.of("GET", "/api/alerts?limit=99999999999999999999", null, "limit"));
+        // issue 17's read-only views and changes
+        l.add(Arguments.of("GET", "/api/ventas/gaps.csv?desde=2026-02-30", null, "desde"));
+        l.add(Arguments.of("GET", "/api/etl/history?nights=0", null, "nights"));
+        l.add(Arguments.of("GET", "/api/etl/history?nights=91", null, "nights"));
+        l.add(Arguments.of("PUT", "/api/stores/tienda_01", "{\"priority\": 1000}", "priority"));
+        l.add(Arguments.of("PUT", "/api/stores/tienda_01", "{\"max_attempts\": 1, \"x\": 1}", "x"));
+        l.add(Arguments.of("POST", "/api/stores/tienda_02/disable", "{\"enabled\": false}", "enabled"));
+        l.add(Arguments.of("POST", "/api/etl/klk/klk-inventory/trigger", "{\"store\": \"tienda_01\"}", "store"));
         return l.stream();
     }
 
@@ -218,6 +227,9 @@ class ApiBadInputTest {
                 Arguments.of("POST", "/trigger", "{\"target_date\": \"2026-11-20\"}"),
                 Arguments.of("POST", "/api/etl/klk/klk-inventory/disable", null),
                 Arguments.of("POST", "/api/etl/klk/klk-sales/enable", null),
+                Arguments.of("POST", "/api/etl/klk/klk-sales/trigger", null),
+                Arguments.of("POST", "/api/stores/tienda_01/disable", null),
+                Arguments.of("PUT", "/api/stores/tienda_01", "{\"priority\": 5}"),
                 // auth is checked before the body: a bad body without a token is still a 401
                 Arguments.of("PUT", CONFIG, "{\"hour\": 25}"),
                 Arguments.of("POST", SYNC, "{bad json"));

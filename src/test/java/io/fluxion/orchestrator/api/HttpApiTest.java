@@ -514,7 +514,7 @@ class HttpApiTest {
                 inTable.add(m.group(1) + " " + m.group(2));
             }
         }
-        assertThat(inTable).hasSizeGreaterThanOrEqualTo(16).contains("GET /api/alerts", "GET /api/etl/runs/{id}");
+        assertThat(inTable).hasSize(24).contains("GET /api/alerts", "GET /api/etl/runs/{id}", "GET /api/stores");
         assertThat(inDoc).isEqualTo(inTable);
         // the bodies' and answers' fields as the API writes them
         String schemas = doc.get("components").get("schemas").toString();

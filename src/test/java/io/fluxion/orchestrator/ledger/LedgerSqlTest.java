@@ -280,4 +280,29 @@ class LedgerSqlTest {
             pool.shutdownNow();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void storeControlsAndInventorySnapshots(Kind kind) {
+        Ledger l = ledger(kind);
+        assertThat(l.storeControls()).isEmpty();
+        l.saveStoreControl(new StoreControlRecord("t1", false, null, null, null, "api from 10.0.0.1", T0), "disabled", T0);
+        l.saveStoreControl(new StoreControlRecord("t1", false, 90, 5, 7, "api from 10.0.0.2", T0), "priority=90",
+                T0.plusSeconds(1));
+        l.saveStoreControl(new StoreControlRecord("t2", null, 3, null, null, "a\u0000b", T0), "x".repeat(9000), T0);
+        StoreControlRecord t1 = l.storeControls().get("t1");
+        assertThat(t1).isEqualTo(new StoreControlRecord("t1", false, 90, 5, 7, "api from 10.0.0.2", T0.plusSeconds(1)));
+        assertThat(l.storeControls().get("t2").enabled()).isNull();
+        assertThat(l.storeControlChanges("t1", 10)).extracting(c -> c[0]).containsExactly("priority=90", "disabled");
+        assertThat(l.storeControlChanges("t2", 1).get(0)[0]).hasSizeLessThanOrEqualTo(Texts.LEDGER_TEXT);
+
+        assertThat(l.inventoryStores()).isEmpty();
+        l.inventoryReplaced("t1", "inventory-all", 7, 40, T0, T0.plusSeconds(2));
+        l.inventoryFailed("t1", "klk-inventory", 8, "source unreachable", T0.plusSeconds(60));
+        l.inventoryFailed("t2", "inventory-all", 9, "boom", T0);
+        InventoryStoreRecord r = l.inventoryStores().get("t1");
+        assertThat(r).isEqualTo(new InventoryStoreRecord("t1", T0, 40L, "inventory-all", 7L, "klk-inventory", 8L, "FAILED",
+                "source unreachable", T0.plusSeconds(60)));
+        assertThat(l.inventoryStores().get("t2").snapshotRows()).isNull();
+    }
 }

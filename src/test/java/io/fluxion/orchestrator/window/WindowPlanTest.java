@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.StoreConfig;
+import io.fluxion.orchestrator.ledger.StoreControlRecord;
+import io.fluxion.orchestrator.schedule.StoreRules;
 import io.fluxion.orchestrator.schedule.WindowClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +52,13 @@ class WindowPlanTest {
         @Override
         public Set<WorkItem> loaded() {
             return loaded;
+        }
+
+        StoreRules rules = StoreRules.NONE;
+
+        @Override
+        public StoreRules rules() {
+            return rules;
         }
 
         MapCoverage completed(LocalDate... dates) {
@@ -238,4 +247,48 @@ class WindowPlanTest {
         }
         return p;
     }
+
+    static StoreControlRecord control(String id, Boolean enabled, Integer priority, Integer attempts, Integer minutes) {
+        return new StoreControlRecord(id, enabled, priority, attempts, minutes, "test", Instant.EPOCH);
+    }
+
+    @Test
+    void operatorsControlsDecideWhichStoresTheWindowLoadsAndInWhichOrder() {
+        // tienda_01 critical (first), tienda_02 disabled by an operator, tienda_09 enabled over its configuration
+        coverage.rules = new StoreRules(Map.of("tienda_01", control("tienda_01", null, 80, null, null),
+                "tienda_02", control("tienda_02", false, null, null, null),
+                "tienda_09", control("tienda_09", true, 10, null, null)));
+        coverage.completed(D17, D18, D19);
+        WindowPlan.Run run = plan(Map.of()).plan(request("scheduled"), coverage, caracas(21, 2, 0));
+        assertThat(run.items()).containsExactly(w("tienda_01", D20), w("tienda_09", D20));
+
+        // an operator's order of every store follows the same order; naming the disabled store is refused
+        WindowPlan.Request all = new WindowPlan.Request("manual", List.of(D19, D20), List.of(), List.of(), true, null);
+        assertThat(plan(Map.of()).plan(all, coverage, caracas(21, 12, 0)).items()).containsExactly(w("tienda_01", D19),
+                w("tienda_09", D19), w("tienda_01", D20), w("tienda_09", D20));
+        WindowPlan.Request named = new WindowPlan.Request("manual", List.of(D20), List.of("tienda_02"), List.of(), true, null);
+        assertThatThrownBy(() -> plan(Map.of()).plan(named, coverage, caracas(21, 12, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tienda_02");
+
+        // without controls: the configuration's order and flags, as before
+        coverage.rules = StoreRules.NONE;
+        assertThat(plan(Map.of()).plan(request("scheduled"), coverage, caracas(21, 2, 0)).items())
+                .containsExactly(w("tienda_02", D20), w("tienda_01", D20));
+    }
+
+    @Test
+    void aStoresOwnAttemptsAndRetryIntervalApplyOverTheGlobalOnes() {
+        StoreRules rules = new StoreRules(Map.of("tienda_01", control("tienda_01", null, null, 5, 2)));
+        Instant failedAt = caracas(21, 2, 0);
+        StoreProgress one = failed("tienda_01", 3, failedAt);
+        StoreProgress two = failed("tienda_02", 3, failedAt);
+        // globally 3 attempts: only tienda_01, with 5 of its own, may be tried again
+        assertThat(WindowPlan.retryable(List.of(one, two), 3, rules)).containsExactly(one);
+        assertThat(WindowPlan.retryable(List.of(one, two), 3)).isEmpty();
+        // globally 20 minutes; tienda_01 waits its own 2
+        assertThat(WindowPlan.nextRetry(List.of(one, two), Duration.ofMinutes(20), rules)).contains(failedAt.plusSeconds(120));
+        assertThat(WindowPlan.dueRetries(List.of(one, two), Duration.ofMinutes(20), rules, failedAt.plusSeconds(120)))
+                .containsExactly(w("tienda_01", D20));
+    }
+
 }
