@@ -164,7 +164,7 @@ class StagedStrategyTest {
         Duration stagedDowntime = downtime();
         List<StepRecord> steps = LedgerFile.read(stagedData, l -> l.steps(run.id()));
         assertThat(steps).extracting(StepRecord::step)
-                .containsExactly("guard", "stage", "stop-backend", "merge", "release-duckdb", "start-backend", "summary");
+                .containsExactly("guard", "probe-stores", "stage", "stop-backend", "merge", "release-duckdb", "start-backend", "summary");
         assertThat(run.stagingMs()).isGreaterThanOrEqualTo(slowPull.toMillis());
         assertThat(run.downtimeMs()).isLessThan(slowPull.toMillis());
         assertThat(staged.output()).contains("staging (backend serving): ").contains("merge stops: 1");
