@@ -38,7 +38,12 @@ public final class Migrations {
 
     private static int count() {
         try {
-            Path dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
+            // the sources (tests run in the project's folder); the class path's copy when it is a folder (in the
+            // integration tests it is inside the jar)
+            Path dir = Path.of("src", "main", "resources", "db", "ledger");
+            if (!Files.isDirectory(dir)) {
+                dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.+\\.sql")).count();
             }
