@@ -43,7 +43,12 @@ public final class Migrations {
 
     private static List<Integer> versions() {
         try {
-            Path dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
+            // the sources (tests run in the project's folder); the class path's copy when it is a folder (in the
+            // integration tests it is inside the jar)
+            Path dir = Path.of("src", "main", "resources", "db", "ledger");
+            if (!Files.isDirectory(dir)) {
+                dir = Path.of(Migrations.class.getResource("/db/ledger").toURI());
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.+\\.sql"))
                         .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted(Comparator.naturalOrder())
