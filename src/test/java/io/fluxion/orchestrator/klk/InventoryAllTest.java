@@ -90,14 +90,18 @@ class InventoryAllTest {
     static KlkRunRecord runByHand() {
         HttpApp.Resp r = app.send("POST", "/api/etl/klk/inventory-all/trigger", null, TOKEN);
         assertThat(r.status()).as(r.text()).isEqualTo(202);
+        long id = r.json().get("id").longValue();
         KlkRoute route = app.bean("inventoryAll", KlkRoute.class);
+        // the 202 comes before the hand-off starts the run: wait for the ledger to record its end, not for the
+        // route's running flag (it may not be raised yet when the answer arrives)
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (route.isRunning() && System.nanoTime() < until) {
+        KlkRunRecord run = app.ledger().recentKlkRuns(KlkRoute.INVENTORY_ALL, 1).get(0);
+        while ((run.id() != id || "RUNNING".equals(run.status()) || route.isRunning()) && System.nanoTime() < until) {
             HttpApp.sleep(20);
+            run = app.ledger().recentKlkRuns(KlkRoute.INVENTORY_ALL, 1).get(0);
         }
         assertThat(route.isRunning()).isFalse();
-        KlkRunRecord run = app.ledger().recentKlkRuns(KlkRoute.INVENTORY_ALL, 1).get(0);
-        assertThat(run.id()).isEqualTo(r.json().get("id").longValue());
+        assertThat(run.id()).isEqualTo(id);
         return run;
     }
 
