@@ -255,6 +255,9 @@ class ClusterFailoverJarIT {
         p.put("fluxion.data-dir", work.resolve(name).toString());
         p.put("fluxion.duckdb.path", work.resolve("shared/fluxion.duckdb").toString());
         p.put("fluxion.log-dir", work.resolve(name + "-logs").toString());
+        // the failover this test tells is stop-first's (the leader dies with the backend stopped mid-pull; the survivor
+        // restores it); a staged leader's follower reads the same rule from the ledger (MaintenanceStatus)
+        p.put("fluxion.window.strategy", "stop-first");
         p.put("fluxion.cluster.enabled", "true");
         p.put("fluxion.cluster.lock-dir", work.resolve("shared/cluster").toString());
         p.put("fluxion.cluster.node-id", name);
