@@ -8,7 +8,6 @@ import io.fluxion.orchestrator.testing.EcsTestServer;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -16,14 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -42,16 +37,6 @@ class MonitoringPanelsBrowserTest {
 
     @Test
     void theBackendConnectivityAndAlertsPanelsShowTheServicesRealState() throws Exception {
-        Path chromium = OperatorPageBrowserTest.executable("FLUXION_CHROMIUM", "/usr/bin/chromium");
-        Path driverBin = OperatorPageBrowserTest.executable("FLUXION_CHROMEDRIVER", "/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driverBin)) {
-            String msg = "headless Chromium not found (" + chromium + ", " + driverBin + "): install the Debian packages"
-                    + " `chromium` and `chromium-driver` (apt-get install -y chromium chromium-driver)";
-            if (Boolean.getBoolean("fluxion.browser.required")) {
-                Assertions.fail("fluxion.browser.required=true but " + msg);
-            }
-            Assumptions.abort("Browser test skipped: " + msg);
-        }
 
         try (StoreServer up = StoreServer.start(tmp.resolve("up"));
              EcsTestServer ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
@@ -74,15 +59,7 @@ class MonitoringPanelsBrowserTest {
             MutableClock clock = MutableClock.caracas(2026, 11, 21, 10, 0).ticking();
 
             try (HttpApp app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock, "ecsClient", client))) {
-                ChromeOptions options = new ChromeOptions();
-                options.setBinary(chromium.toFile());
-                options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1280,2600",
-                        "--user-data-dir=" + Files.createDirectories(tmp.resolve("chrome-profile")));
-                ChromeDriverService service = new ChromeDriverService.Builder()
-                        .usingDriverExecutable(driverBin.toFile()).usingAnyFreePort().build();
-                WebDriver driver = new ChromeDriver(service, options);
+                WebDriver driver = HeadlessChrome.start(tmp.resolve("chrome-profile"), "1280,2600");
                 try {
                     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
                     driver.get(app.base() + "/");

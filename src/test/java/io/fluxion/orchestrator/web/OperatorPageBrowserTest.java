@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -26,8 +25,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -43,23 +40,8 @@ class OperatorPageBrowserTest {
     @TempDir
     Path tmp;
 
-    static Path executable(String env, String def) {
-        String v = System.getenv(env);
-        return Path.of(v == null || v.isBlank() ? def : v);
-    }
-
     @Test
     void triggerAWindowWatchItsProgressAndSeeTheSummary() throws Exception {
-        Path chromium = executable("FLUXION_CHROMIUM", "/usr/bin/chromium");
-        Path driverBin = executable("FLUXION_CHROMEDRIVER", "/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driverBin)) {
-            String msg = "headless Chromium not found (" + chromium + ", " + driverBin + "): install the Debian packages"
-                    + " `chromium` and `chromium-driver` (apt-get install -y chromium chromium-driver)";
-            if (Boolean.getBoolean("fluxion.browser.required")) {
-                Assertions.fail("fluxion.browser.required=true but " + msg);
-            }
-            Assumptions.abort("Browser test skipped: " + msg);
-        }
 
         try (StoreServer stores = StoreServer.start(tmp.resolve("stores"));
              TcpProxy proxy = new TcpProxy(stores.port())) {
@@ -84,15 +66,7 @@ class OperatorPageBrowserTest {
 
             try (HttpApp app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock,
                     FluxionConfiguration.SLEEPER, sleeper))) {
-                ChromeOptions options = new ChromeOptions();
-                options.setBinary(chromium.toFile());
-                options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1280,1800",
-                        "--user-data-dir=" + Files.createDirectories(tmp.resolve("chrome-profile")));
-                ChromeDriverService service = new ChromeDriverService.Builder()
-                        .usingDriverExecutable(driverBin.toFile()).usingAnyFreePort().build();
-                WebDriver driver = new ChromeDriver(service, options);
+                WebDriver driver = HeadlessChrome.start(tmp.resolve("chrome-profile"), "1280,1800");
                 try {
                     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
                     driver.get(app.base() + "/");

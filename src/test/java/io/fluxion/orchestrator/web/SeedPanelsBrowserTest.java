@@ -9,7 +9,6 @@ import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.MutableClock;
 import io.fluxion.orchestrator.testing.StoreServer;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +17,12 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -50,16 +45,6 @@ class SeedPanelsBrowserTest {
 
     @Test
     void chartsRecoveryButtonsStoreSwitchAndTheInventarioTab() throws Exception {
-        Path chromium = OperatorPageBrowserTest.executable("FLUXION_CHROMIUM", "/usr/bin/chromium");
-        Path driverBin = OperatorPageBrowserTest.executable("FLUXION_CHROMEDRIVER", "/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driverBin)) {
-            String msg = "headless Chromium not found (" + chromium + ", " + driverBin + "): install the Debian packages"
-                    + " `chromium` and `chromium-driver` (apt-get install -y chromium chromium-driver)";
-            if (Boolean.getBoolean("fluxion.browser.required")) {
-                Assertions.fail("fluxion.browser.required=true but " + msg);
-            }
-            Assumptions.abort("Browser test skipped: " + msg);
-        }
         try (StoreServer stores = StoreServer.start(tmp.resolve("stores"))) {
             stores.createStore("tienda_01", false, D, D);
             stores.createStore("tienda_02", false, D, D);
@@ -98,15 +83,7 @@ class SeedPanelsBrowserTest {
                     ledger.storeDayLoaded("tienda_01", D.minusDays(i), 5, BigDecimal.ONE, night(D, 1));
                 }
 
-                ChromeOptions options = new ChromeOptions();
-                options.setBinary(chromium.toFile());
-                options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1366,768",
-                        "--user-data-dir=" + Files.createDirectories(tmp.resolve("chrome-profile")));
-                ChromeDriverService service = new ChromeDriverService.Builder()
-                        .usingDriverExecutable(driverBin.toFile()).usingAnyFreePort().build();
-                WebDriver driver = new ChromeDriver(service, options);
+                WebDriver driver = HeadlessChrome.start(tmp.resolve("chrome-profile"), "1366,768");
                 try {
                     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
                     // the panels re-render every few seconds: an element read between two renders may be gone
