@@ -72,12 +72,16 @@ class SigtermIT {
     }
 
     private JarProcess start(String name) throws Exception {
+        // SIGTERM while the backend is down mid-store: stop-first's pull (staged stops it only for the merge)
+        return start(name, "stop-first");
+    }
+
+    private JarProcess start(String name, String strategy) throws Exception {
         Map<String, String> p = new HashMap<>(JarProcess.windowAroundNow(zone));
         p.put("fluxion.log-dir", work.resolve("logs").toString());
         p.put("camel.server.enabled", "false");
         p.put("fluxion.window.recovery-days", "0");
-        // SIGTERM while the backend is down mid-store: stop-first's pull (staged stops it only for the merge)
-        p.put("fluxion.window.strategy", "stop-first");
+        p.put("fluxion.window.strategy", strategy);
         p.put("fluxion.klk.enabled", "false");
         p.put("fluxion.etl.chunk-size", "50");
         p.put("fluxion.etl.redelivery-delay", "50ms");
@@ -150,5 +154,97 @@ class SigtermIT {
         assertThat(closed.status()).isEqualTo("FAILED");
         assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend START_REQUESTED)")
                 .contains("aborted:");
+    }
+
+    /**
+     * The default strategy, staged: SIGTERM while a store stages (the backend serving). The backend is never scaled
+     * down, nothing staged is merged, and the run stays open, so that the next start inside the window runs the
+     * night (before the fix, the run closed FAILED counted as tonight's window and the next start did nothing).
+     */
+    @Test
+    void stagedSigtermWhileStagingNeverStopsTheBackendAndTheNextStartRunsTheNight() throws Exception {
+        slowStore.slow(Duration.ofMillis(300));
+        first = start("first", "staged");
+        first.await("tienda_02 half staged", 120, () -> first.output()
+                .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
+        first.terminate();
+        assertThat(first.waitFor(60)).as("the process exits within 60 s\n" + first.output()).isTrue();
+
+        assertThat(ecs.calls()).as("the backend is never scaled while staging\n" + first.output())
+                .noneMatch(c -> "UpdateService".equals(c.action()));
+        assertThat(ecs.desired()).isEqualTo(1);
+        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
+        if (java.nio.file.Files.exists(work.resolve("data/fluxion.duckdb"))) {
+            for (String id : STORES) {
+                assertThat(duck.totals(id, d).rows()).as(id + ": nothing staged is merged after a SIGTERM").isZero();
+            }
+        }
+        RunRecord stopped = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(5)).stream()
+                .filter(r -> r.kind().equals("catch-up")).findFirst().orElseThrow();
+        assertThat(stopped.status()).as("left open for the next start").isEqualTo("RUNNING");
+        assertThat(stopped.backendState()).isEqualTo("UNTOUCHED");
+        assertThat(stopped.reason()).startsWith("aborted: the process stopped before");
+
+        slowStore.slow(Duration.ZERO);
+        second = start("second", "staged");
+        second.await("the night run again", 120, () -> second.output().contains("(catch-up) SUCCEEDED"));
+        second.terminate();
+        assertThat(second.waitFor(60)).isTrue();
+        assertEveryStoreLoadedOnce(duck, second);
+        RunRecord closed = LedgerFile.read(work.resolve("data"), l -> l.run(stopped.id()).orElseThrow());
+        assertThat(closed.status()).isEqualTo("FAILED");
+        assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend UNTOUCHED)");
+        assertThat(ecs.desired()).isEqualTo(1);
+    }
+
+    /**
+     * Staged, SIGTERM when the merge has the writer lease (the backend stopped): the merge commits or rolls back
+     * whole, the backend's start is sent before the process exits, and the next start leaves every store loaded
+     * exactly once.
+     */
+    @Test
+    void stagedSigtermDuringTheMergeStartsTheBackendAndLeavesNoHalfDay() throws Exception {
+        // tienda_01 gets 150,000 more rows that day: the merge lasts long enough for the signal to land in it
+        stores.addSales("tienda_01", d, 150_000);
+        source.put("tienda_01", stores.totals("tienda_01", d));
+        first = start("first", "staged");
+        first.await("the merge's writer lease", 180, () -> first.output().contains("DuckDB writer lease taken by window run"));
+        Instant sigterm = Instant.now();
+        first.terminate();
+        assertThat(first.waitFor(60)).as("the process exits within 60 s\n" + first.output()).isTrue();
+        assertThat(ecs.calls()).as(first.output()).anyMatch(c -> "UpdateService".equals(c.action())
+                && Integer.valueOf(0).equals(c.desiredCount()));
+        assertThat(ecs.desired()).as("the backend's start was sent before the exit").isEqualTo(1);
+        EcsTestServer.Call up = ecs.calls().stream().filter(c -> "UpdateService".equals(c.action())
+                && Integer.valueOf(1).equals(c.desiredCount())).reduce((a, b) -> b).orElseThrow();
+        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
+        for (String id : STORES) {
+            StoreServer.Totals t = duck.totals(id, d);
+            assertThat(t.rows() == 0 || t.equals(source.get(id))).as(id + " merged whole or not at all, got " + t
+                    + ", source " + source.get(id) + "\n" + first.output()).isTrue();
+        }
+        System.out.println("SigtermIT (staged, merge): UpdateService(1) "
+                + Duration.between(sigterm, up.at()).toMillis() + " ms after SIGTERM");
+
+        second = start("second", "staged");
+        second.await("the start-up decision", 60, () -> second.output().contains("Start-up recovery: "));
+        if (second.output().contains("Start-up recovery: resume")) {
+            second.await("the recovery window", 120, () -> second.output().contains("(recovery) SUCCEEDED"));
+        }
+        second.await("the backend running", 60, () -> ecs.desired() == 1 && ecs.running() == 1);
+        second.terminate();
+        assertThat(second.waitFor(60)).isTrue();
+        assertEveryStoreLoadedOnce(duck, second);
+        List<RunRecord> runs = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(10));
+        assertThat(runs).as("no run left open").noneMatch(r -> r.status().equals("RUNNING"));
+    }
+
+    private void assertEveryStoreLoadedOnce(DuckDbFile duck, JarProcess p) throws Exception {
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id + "\n--- first:\n" + first.output() + "\n--- second:\n"
+                    + p.output()).isEqualTo(source.get(id));
+        }
+        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
     }
 }

@@ -13,9 +13,6 @@ import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -83,13 +80,7 @@ class StagedKillRecoveryIT {
         Path data = work.resolve("data");
         if (point == KillPoint.DURING_MERGE) {
             // tienda_01 gets 150,000 more rows that day: the merge takes long enough to be killed in
-            try (Connection c = DriverManager.getConnection(stores.url("tienda_01"), "sa", "");
-                 PreparedStatement ps = c.prepareStatement("INSERT INTO ventas (id, numero_factura, linea, fecha_hora,"
-                         + " codigo_producto, descripcion, cantidad, precio_unitario, total) SELECT 10000000 + X,"
-                         + " CONCAT('B', X), 1, ?, 'PB', NULL, 1.000, 2.5000, 2.5000 FROM SYSTEM_RANGE(1, 150000)")) {
-                ps.setObject(1, d.atTime(13, 0));
-                ps.executeUpdate();
-            }
+            stores.addSales("tienda_01", d, 150_000);
             source.put("tienda_01", stores.totals("tienda_01", d));
         }
         if (point == KillPoint.DURING_STAGING) {

@@ -853,6 +853,14 @@ public class WindowService {
             int failed = total - ok;
             String reason = reason(run, total, failed);
             String status = run.failure() == null && failed == 0 ? "SUCCEEDED" : "FAILED";
+            if (run.aborted() == null && stop.isRaised() && (run.failure() != null || failed > 0)) {
+                // the process stops before the run's loads are done and the backend was never stopped (staging, the
+                // store probe) or was started again: left open like any aborted run. Closed FAILED here it would
+                // count as tonight's window, and the next start inside the window would not run the night again.
+                run.aborted("the process stopped before " + failed + " of " + total + " store load(s) were done"
+                        + (run.isStaged() ? " (nothing staged by this run is merged now; the next run stages again)" : "")
+                        + ": " + stop.reason());
+            }
             if (run.aborted() != null) {
                 // left open (RUNNING) in the ledger on purpose: the next start closes it like the run of a process
                 // that died, makes sure the backend runs and resumes what was not loaded (inside the window)

@@ -86,6 +86,20 @@ public final class StoreServer implements AutoCloseable {
         return storeProperties(ports, "legacy");
     }
 
+    /** Adds {@code rows} one-line sales at 13:00 of {@code date} (ids from 10,000,000 up): a store with a big day. */
+    public void addSales(String storeId, LocalDate date, int rows) {
+        try (Connection c = DriverManager.getConnection(url(storeId), "sa", "");
+             PreparedStatement ps = c.prepareStatement("INSERT INTO ventas (id, numero_factura, linea, fecha_hora,"
+                     + " codigo_producto, descripcion, cantidad, precio_unitario, total) SELECT 10000000 + X,"
+                     + " CONCAT('B', X), 1, ?, 'PB', NULL, 1.000, 2.5000, 2.5000 FROM SYSTEM_RANGE(1, ?)")) {
+            ps.setObject(1, date.atTime(13, 0));
+            ps.setInt(2, rows);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Source rows and SUM(total) of a store for one business date. */
     public Totals totals(String storeId, LocalDate date) {
         try (Connection c = DriverManager.getConnection(url(storeId), "sa", "");
