@@ -1,6 +1,6 @@
 package io.fluxion.orchestrator.monitoring;
 
-import io.fluxion.orchestrator.config.FluxionConfig;
+import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.etl.SourceProbe;
 import io.fluxion.orchestrator.ledger.Ledger;
@@ -19,9 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
-import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
  * The product's named health checks at {@code /observe/health} (readiness unless said otherwise). Each
@@ -103,39 +100,36 @@ public final class HealthChecks {
         }
     }
 
-    /** {@code fluxion.backend.mode=ecs}: ECS answers {@code DescribeServices} for the backend's service. */
+    /**
+     * {@code fluxion.backend.mode=ecs}: ECS answers {@code DescribeServices} for the backend's service. Reads
+     * {@link BackendControl#state()}, the answer the scheduler status and the page use (cached a few seconds, one
+     * call in flight, bounded): health probes, the page and the status never ask ECS more than once per period.
+     */
     public static final class EcsCheck extends AbstractHealthCheck {
-        private final EcsClient ecs;
-        private final FluxionConfig.Backend cfg;
+        private final BackendControl backend;
         private final List<String> secrets;
 
-        public EcsCheck(EcsClient ecs, FluxionConfig.Backend cfg, List<String> secrets) {
+        public EcsCheck(BackendControl backend, List<String> secrets) {
             super(GROUP, "backend-ecs");
-            this.ecs = ecs;
-            this.cfg = cfg;
+            this.backend = backend;
             this.secrets = secrets;
         }
 
         @Override
         protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-            String name = "service " + cfg.service() + " of cluster " + cfg.cluster();
-            try {
-                DescribeServicesResponse r = ecs.describeServices(b -> b.cluster(cfg.cluster()).services(cfg.service())
-                        .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
-                Optional<Service> s = r.services().stream().filter(x -> cfg.service().equals(x.serviceName())).findFirst();
-                if (s.isEmpty()) {
-                    String why = r.failures().isEmpty() ? "not found" : r.failures().get(0).reason();
-                    builder.message("ECS answers, but " + name + " is " + why).down();
-                    return;
-                }
-                builder.detail("desired.count", s.get().desiredCount());
-                builder.detail("running.count", s.get().runningCount());
-                builder.message("ECS answers: " + name + " " + s.get().status() + ", desired " + s.get().desiredCount()
-                        + ", running " + s.get().runningCount()).up();
-            } catch (RuntimeException e) {
-                builder.message("ECS does not answer DescribeServices for " + name + ": " + e.getClass().getSimpleName()
-                        + " " + Secrets.scrub(String.valueOf(e.getMessage()), secrets)).down();
+            BackendControl.BackendState s = backend.state();
+            String detail = Secrets.scrub(String.valueOf(s.detail()), secrets);
+            if ("unknown".equals(s.state()) || s.desired() == null) {
+                builder.message(detail).down();
+                return;
             }
+            builder.detail("desired.count", s.desired());
+            builder.detail("running.count", s.running());
+            builder.detail("state", s.state());
+            if (s.checkedAt() != null) {
+                builder.detail("checked.at", s.checkedAt().toString());
+            }
+            builder.message("ECS answers: " + detail).up();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.monitoring;
 
+import io.fluxion.orchestrator.backend.BackendControl;
 import io.fluxion.orchestrator.config.Beans;
 import io.fluxion.orchestrator.config.ConfigException;
 import io.fluxion.orchestrator.config.Durations;
@@ -28,7 +29,6 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * Wires monitoring (docs/MONITORING.md) after FluxionConfiguration: guards the management server
@@ -120,9 +120,9 @@ public class MonitoringConfiguration implements CamelConfiguration {
         health.register(new HealthChecks.DataDirCheck(cfg.dataDir()));
         health.register(new HealthChecks.DuckDbFolderCheck(cfg.duckdbPath()));
         if (FluxionConfig.Backend.ECS.equals(cfg.backend().mode())) {
-            EcsClient ecs = context.getRegistry().lookupByNameAndType("ecsClient", EcsClient.class);
-            if (ecs != null) {
-                health.register(new HealthChecks.EcsCheck(ecs, cfg.backend(), secrets));
+            BackendControl backend = context.getRegistry().lookupByNameAndType("backendControl", BackendControl.class);
+            if (backend != null) {
+                health.register(new HealthChecks.EcsCheck(backend, secrets));
             }
         }
         if ("backend".equals(cfg.klk().mode()) && cfg.klk().backendUrl() != null) {

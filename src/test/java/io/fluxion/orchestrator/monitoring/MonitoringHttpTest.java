@@ -343,16 +343,26 @@ class MonitoringHttpTest {
     void ecsThatStopsAnsweringIsDownByNameThenUpAgain() {
         ecsProxy.refuse(true);
         ecsProxy.cutAll();
+        long asked = ecs.describeCalls();
         try {
+            // the check reads the backend state the status uses, cached 5 s: past that, ECS is asked again
+            clock.advance(Duration.ofSeconds(6));
             JsonNode h = health("/ready", 503);
             JsonNode c = check(h, "backend-ecs");
             assertThat(c.path("status").asText()).isEqualTo("DOWN");
-            assertThat(c.path("message").asText()).contains("ECS does not answer DescribeServices")
+            assertThat(c.path("message").asText()).contains("ECS did not answer DescribeServices")
                     .doesNotContain("test-secret");
         } finally {
             ecsProxy.refuse(false);
         }
+        clock.advance(Duration.ofSeconds(6));
         assertThat(check(health("", 200), "backend-ecs").path("status").asText()).isEqualTo("UP");
+        // health probes within the cache period share one DescribeServices
+        long before = ecs.describeCalls();
+        for (int i = 0; i < 5; i++) {
+            assertThat(check(health("", 200), "backend-ecs").path("status").asText()).isEqualTo("UP");
+        }
+        assertThat(ecs.describeCalls()).as("asked before the cut: " + asked).isEqualTo(before);
     }
 
     @Test
