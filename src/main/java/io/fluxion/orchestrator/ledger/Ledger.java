@@ -1,5 +1,11 @@
 package io.fluxion.orchestrator.ledger;
 
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.bind;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.exec;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.instant;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.message;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.ts;
+
 import io.fluxion.orchestrator.config.SqlFiles;
 import io.fluxion.orchestrator.config.Texts;
 import io.fluxion.orchestrator.lifecycle.ProcessOwner;
@@ -11,8 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,7 @@ public class Ledger {
     static final int REQUESTED_BY = 200;
 
     private final DataSource ds;
+    private final LedgerJdbc jdbc;
     private final java.util.concurrent.ConcurrentHashMap<String, CachedSetting> settings =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Object settingsLock = new Object();
@@ -64,6 +69,7 @@ public class Ledger {
 
     public Ledger(DataSource ds) {
         this.ds = ds;
+        this.jdbc = new LedgerJdbc(ds);
     }
 
     /** The process whose runs this ledger records from now on (window_run.owner, klk_run.owner). */
@@ -742,108 +748,26 @@ public class Ledger {
         }
     }
 
-    // ---- JDBC plumbing --------------------------------------------------------------------------
+    // ---- JDBC plumbing (LedgerJdbc) -------------------------------------------------------------------
 
-    @FunctionalInterface
-    public interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
+    private <T> T query(String sql, LedgerJdbc.RowMapper<T> mapper, Object... args) {
+        return jdbc.one(sql, mapper, args);
     }
 
-    @FunctionalInterface
-    private interface TxWork {
-        void run(Connection c) throws SQLException;
-    }
-
-    private <T> T query(String sql, RowMapper<T> mapper, Object... args) {
-        List<T> l = queryList(sql, mapper, args);
-        return l.isEmpty() ? null : l.get(0);
-    }
-
-    private <T> List<T> queryList(String sql, RowMapper<T> mapper, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new LedgerException("ledger query failed: " + message(e), e);
-        }
+    private <T> List<T> queryList(String sql, LedgerJdbc.RowMapper<T> mapper, Object... args) {
+        return jdbc.list(sql, mapper, args);
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new LedgerException("ledger update failed: " + message(e), e);
-        }
+        return jdbc.update(sql, args);
     }
 
     private long insert(String sql, Object... args) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
-            bind(ps, args);
-            ps.executeUpdate();
-            try (ResultSet rs = ps.getGeneratedKeys()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger insert failed: " + message(e), e);
-        }
+        return jdbc.insert(sql, args);
     }
 
-    private void inTransaction(TxWork work) {
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger transaction failed: " + message(e), e);
-        }
-    }
-
-    private static void exec(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            ps.setObject(i + 1, a instanceof String str ? storable(str) : a);
-        }
-    }
-
-    /**
-     * A text as both databases store it: PostgreSQL refuses the NUL character in a text column (an HTTP body or a
-     * driver's message may hold one), so it becomes U+FFFD, which H2 and PostgreSQL keep as it is.
-     */
-    public static String storable(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
-        OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
-        return o == null ? null : o.toInstant();
+    private void inTransaction(LedgerJdbc.TxWork work) {
+        jdbc.inTransaction(work);
     }
 
     private static List<LocalDate> dates(String s) {
@@ -854,8 +778,4 @@ public class Ledger {
         return Texts.clip(s, Texts.LEDGER_TEXT);
     }
 
-    /** A driver's message, bounded: H2 quotes the whole offending value in it (thousands of characters). */
-    private static String message(Exception e) {
-        return Texts.clip(String.valueOf(e.getMessage()), 500);
-    }
 }

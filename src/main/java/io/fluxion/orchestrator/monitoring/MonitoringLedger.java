@@ -1,16 +1,13 @@
 package io.fluxion.orchestrator.monitoring;
 
-import io.fluxion.orchestrator.ledger.Ledger;
-import io.fluxion.orchestrator.ledger.LedgerException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.instant;
+import static io.fluxion.orchestrator.ledger.LedgerJdbc.ts;
+
+import io.fluxion.orchestrator.ledger.LedgerJdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,34 +23,19 @@ public class MonitoringLedger {
     static final int TEXT_MAX = 3900;
     static final int ERROR_MAX = 1000;
 
-    private final DataSource ds;
+    private final LedgerJdbc jdbc;
 
     public MonitoringLedger(DataSource ds) {
-        this.ds = ds;
+        this.jdbc = new LedgerJdbc(ds);
     }
 
     // ---- alerts ---------------------------------------------------------------------------------
 
     public long insertAlert(String kind, String severity, String dedupeKey, String text, Long runId, String webhookStatus,
                             Instant now) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO alert_event (kind, severity, dedupe_key, alert_text, run_id, webhook_status, webhook_attempts,"
-                        + " created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)", new String[] {"id"})) {
-            ps.setString(1, Ledger.storable(kind));
-            ps.setString(2, Ledger.storable(severity));
-            ps.setString(3, Ledger.storable(dedupeKey));
-            ps.setString(4, Ledger.storable(clip(text, TEXT_MAX)));
-            ps.setObject(5, runId);
-            ps.setString(6, webhookStatus);
-            ps.setObject(7, ts(now));
-            ps.executeUpdate();
-            try (ResultSet rs = ps.getGeneratedKeys()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("ledger insert failed: " + message(e), e);
-        }
+        return jdbc.insert("INSERT INTO alert_event (kind, severity, dedupe_key, alert_text, run_id, webhook_status,"
+                + " webhook_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)", kind, severity, dedupeKey,
+                clip(text, TEXT_MAX), runId, webhookStatus, ts(now));
     }
 
     public boolean alertExists(String dedupeKey) {
@@ -122,47 +104,14 @@ public class MonitoringLedger {
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", rs -> rs.getString(1), route);
     }
 
-    // ---- plumbing -------------------------------------------------------------------------------
+    // ---- plumbing (LedgerJdbc) ------------------------------------------------------------------------
 
-    private interface Mapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> list(String sql, Mapper<T> mapper, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i] instanceof String str ? Ledger.storable(str) : args[i]);
-            }
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new LedgerException("ledger query failed: " + message(e), e);
-        }
+    private <T> List<T> list(String sql, LedgerJdbc.RowMapper<T> mapper, Object... args) {
+        return jdbc.list(sql, mapper, args);
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i] instanceof String str ? Ledger.storable(str) : args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new LedgerException("ledger update failed: " + message(e), e);
-        }
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
-        OffsetDateTime o = rs.getObject(col, OffsetDateTime.class);
-        return o == null ? null : o.toInstant();
+        jdbc.update(sql, args);
     }
 
     /** At most {@code max} characters: a longer text keeps its first {@code max - 3} and ends with "...". */
@@ -170,8 +119,4 @@ public class MonitoringLedger {
         return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
-    /** A driver's message, bounded: H2 quotes the whole offending value in it. */
-    private static String message(SQLException e) {
-        return clip(String.valueOf(e.getMessage()), 500);
-    }
 }
