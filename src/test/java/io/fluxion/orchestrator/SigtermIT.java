@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fluxion.orchestrator.ledger.AttemptRecord;
 import io.fluxion.orchestrator.ledger.RunRecord;
 import io.fluxion.orchestrator.ledger.StepRecord;
-import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.EcsTestServer;
 import io.fluxion.orchestrator.testing.JarProcess;
+import io.fluxion.orchestrator.testing.JarScene;
 import io.fluxion.orchestrator.testing.LedgerFile;
-import io.fluxion.orchestrator.testing.StoreServer;
-import io.fluxion.orchestrator.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -30,73 +24,44 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM to the packaged service in the middle of a store with minutes of pulling left (issue 13, item 5), as ECS
  * stops a task (then kills it 30 s later): the window gives up the chunk in flight, rolls the store back, releases
  * DuckDB and sends the backend's start (UpdateService back to the desired count) within seconds, and the process
- * exits; the ledger leaves the run open with the start requested, and the next start finishes the job.
+ * exits; the ledger leaves the run open with the start requested, and the next start finishes the job. With the
+ * default strategy, staged (issue 16): SIGTERM while the stores stage never touches the backend and the next start
+ * runs the night; SIGTERM during the merge leaves no half day and the backend's start sent.
  */
 class SigtermIT {
-    static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
+    static final List<String> STORES = JarScene.STORES;
 
     @TempDir
     Path work;
-    StoreServer stores;
-    TcpProxy slowStore;
+    JarScene scene;
     EcsTestServer ecs;
-    ZoneOffset zone;
     LocalDate d;
-    JarProcess first;
-    JarProcess second;
-    final Map<String, StoreServer.Totals> source = new LinkedHashMap<>();
 
     @BeforeEach
-    void setUp() throws Exception {
-        zone = JarProcess.noonZone();
-        d = ZonedDateTime.now(zone).toLocalDate().minusDays(1);
-        stores = StoreServer.start(work.resolve("stores"));
-        for (String id : STORES) {
-            stores.createStore(id, false, d, d);
-            source.put(id, stores.totals(id, d));
-        }
-        slowStore = new TcpProxy(stores.port());
-        ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
+    void setUp() {
+        scene = JarScene.start(work);
+        ecs = scene.ecs;
+        d = scene.d;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (JarProcess p : new JarProcess[] {first, second}) {
-            if (p != null) {
-                p.process().destroyForcibly();
-            }
-        }
-        ecs.close();
-        slowStore.close();
-        stores.close();
-    }
-
-    private JarProcess start(String name) throws Exception {
-        // SIGTERM while the backend is down mid-store: stop-first's pull (staged stops it only for the merge)
-        return start(name, "stop-first");
+        scene.close();
     }
 
     private JarProcess start(String name, String strategy) throws Exception {
-        Map<String, String> p = new HashMap<>(JarProcess.windowAroundNow(zone));
-        p.put("fluxion.log-dir", work.resolve("logs").toString());
-        p.put("camel.server.enabled", "false");
-        p.put("fluxion.window.recovery-days", "0");
-        p.put("fluxion.window.strategy", strategy);
-        p.put("fluxion.klk.enabled", "false");
+        Map<String, String> p = scene.properties(strategy);
         p.put("fluxion.etl.chunk-size", "50");
-        p.put("fluxion.etl.redelivery-delay", "50ms");
-        p.put("fluxion.backend.poll-interval", "100ms");
-        p.putAll(ecs.properties());
-        p.putAll(stores.storeProperties(STORES, "tienda_02", slowStore.port()));
-        return JarProcess.start(work, work.resolve(name + ".out"), p, JarProcess.awsEnv());
+        return scene.start(name, p);
     }
 
     @Test
     void sigtermMidStoreStartsTheBackendWithinSecondsAndTheNextStartFinishesTheJob() throws Exception {
         // tienda_02 answers each read after 0.3 s: its ~36 chunks (about 6 reads each) take minutes
-        slowStore.slow(Duration.ofMillis(300));
-        // started inside the window with tonight's window not run: the start-up catch-up runs the night now
-        first = start("first");
+        scene.slowStore.slow(Duration.ofMillis(300));
+        // started inside the window with tonight's window not run: the start-up catch-up runs the night now;
+        // SIGTERM while the backend is down mid-store: stop-first's pull (staged stops it only for the merge)
+        JarProcess first = start("first", "stop-first");
         first.await("tienda_02 half pulled", 120, () -> first.output()
                 .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
         assertThat(ecs.desired()).as("the window stopped the backend").isZero();
@@ -118,39 +83,32 @@ class SigtermIT {
                 + toExit.toMillis() + " ms after SIGTERM");
 
         // no half (store, date): each store is complete or absent
-        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
-        for (String id : STORES) {
-            StoreServer.Totals t = duck.totals(id, d);
-            assertThat(t.rows() == 0 || t.equals(source.get(id))).as(id + " complete or absent, got " + t + ", source "
-                    + source.get(id) + "\n" + first.output()).isTrue();
-        }
-        assertThat(duck.totals("tienda_02", d).rows()).as("the store in flight was rolled back").isZero();
+        scene.assertEachStoreWholeOrAbsent("after SIGTERM");
+        assertThat(scene.duck().totals("tienda_02", d).rows()).as("the store in flight was rolled back").isZero();
 
         // the ledger says the start was requested, not confirmed: the run stays open for the next start
-        RunRecord aborted = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(5)).stream()
+        RunRecord aborted = LedgerFile.read(scene.data(), l -> l.recentRuns(5)).stream()
                 .filter(r -> r.kind().equals("catch-up")).findFirst().orElseThrow();
         assertThat(aborted.status()).isEqualTo("RUNNING");
         assertThat(aborted.backendState()).isEqualTo("START_REQUESTED");
         assertThat(aborted.reason()).startsWith("aborted: store loads in flight rolled back, backend start requested");
-        List<StepRecord> steps = LedgerFile.read(work.resolve("data"), l -> l.steps(aborted.id()));
+        List<StepRecord> steps = LedgerFile.read(scene.data(), l -> l.steps(aborted.id()));
         assertThat(steps).filteredOn(s -> s.step().equals("start-backend")).singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo("REQUESTED"));
-        List<AttemptRecord> attempts = LedgerFile.read(work.resolve("data"), l -> l.attempts(aborted.id()));
+        List<AttemptRecord> attempts = LedgerFile.read(scene.data(), l -> l.attempts(aborted.id()));
         assertThat(attempts).as(first.output()).noneMatch(a -> a.status().equals("RUNNING"));
         assertThat(attempts).filteredOn(a -> a.storeId().equals("tienda_02")).singleElement()
                 .satisfies(a -> assertThat(a.error()).startsWith("stopped:"));
 
         // the next start closes the run, resumes the night inside the window and confirms the backend runs
-        slowStore.slow(Duration.ZERO);
-        second = start("second");
+        scene.slowStore.slow(Duration.ZERO);
+        JarProcess second = start("second", "stop-first");
         second.await("the recovery window", 120, () -> second.output().contains("(recovery) SUCCEEDED"));
         second.await("the backend running", 60, () -> ecs.desired() == 1 && ecs.running() == 1);
         second.terminate();
         assertThat(second.waitFor(60)).isTrue();
-        for (String id : STORES) {
-            assertThat(duck.totals(id, d)).as(id).isEqualTo(source.get(id));
-        }
-        RunRecord closed = LedgerFile.read(work.resolve("data"), l -> l.run(aborted.id()).orElseThrow());
+        scene.assertEveryStoreLoadedOnce();
+        RunRecord closed = LedgerFile.read(scene.data(), l -> l.run(aborted.id()).orElseThrow());
         assertThat(closed.status()).isEqualTo("FAILED");
         assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend START_REQUESTED)")
                 .contains("aborted:");
@@ -163,8 +121,8 @@ class SigtermIT {
      */
     @Test
     void stagedSigtermWhileStagingNeverStopsTheBackendAndTheNextStartRunsTheNight() throws Exception {
-        slowStore.slow(Duration.ofMillis(300));
-        first = start("first", "staged");
+        scene.slowStore.slow(Duration.ofMillis(300));
+        JarProcess first = start("first", "staged");
         first.await("tienda_02 half staged", 120, () -> first.output()
                 .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
         first.terminate();
@@ -173,25 +131,25 @@ class SigtermIT {
         assertThat(ecs.calls()).as("the backend is never scaled while staging\n" + first.output())
                 .noneMatch(c -> "UpdateService".equals(c.action()));
         assertThat(ecs.desired()).isEqualTo(1);
-        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
-        if (java.nio.file.Files.exists(work.resolve("data/fluxion.duckdb"))) {
+        if (scene.duck().exists()) {
             for (String id : STORES) {
-                assertThat(duck.totals(id, d).rows()).as(id + ": nothing staged is merged after a SIGTERM").isZero();
+                assertThat(scene.duck().totals(id, d).rows()).as(id + ": nothing staged is merged after a SIGTERM")
+                        .isZero();
             }
         }
-        RunRecord stopped = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(5)).stream()
+        RunRecord stopped = LedgerFile.read(scene.data(), l -> l.recentRuns(5)).stream()
                 .filter(r -> r.kind().equals("catch-up")).findFirst().orElseThrow();
         assertThat(stopped.status()).as("left open for the next start").isEqualTo("RUNNING");
         assertThat(stopped.backendState()).isEqualTo("UNTOUCHED");
         assertThat(stopped.reason()).startsWith("aborted: the process stopped before");
 
-        slowStore.slow(Duration.ZERO);
-        second = start("second", "staged");
+        scene.slowStore.slow(Duration.ZERO);
+        JarProcess second = start("second", "staged");
         second.await("the night run again", 120, () -> second.output().contains("(catch-up) SUCCEEDED"));
         second.terminate();
         assertThat(second.waitFor(60)).isTrue();
-        assertEveryStoreLoadedOnce(duck, second);
-        RunRecord closed = LedgerFile.read(work.resolve("data"), l -> l.run(stopped.id()).orElseThrow());
+        scene.assertEveryStoreLoadedOnce();
+        RunRecord closed = LedgerFile.read(scene.data(), l -> l.run(stopped.id()).orElseThrow());
         assertThat(closed.status()).isEqualTo("FAILED");
         assertThat(closed.reason()).startsWith("interrupted: the process stopped during the run (backend UNTOUCHED)");
         assertThat(ecs.desired()).isEqualTo(1);
@@ -205,9 +163,8 @@ class SigtermIT {
     @Test
     void stagedSigtermDuringTheMergeStartsTheBackendAndLeavesNoHalfDay() throws Exception {
         // tienda_01 gets 150,000 more rows that day: the merge lasts long enough for the signal to land in it
-        stores.addSales("tienda_01", d, 150_000);
-        source.put("tienda_01", stores.totals("tienda_01", d));
-        first = start("first", "staged");
+        scene.addSales("tienda_01", 150_000);
+        JarProcess first = start("first", "staged");
         first.await("the merge's writer lease", 180, () -> first.output().contains("DuckDB writer lease taken by window run"));
         Instant sigterm = Instant.now();
         first.terminate();
@@ -217,16 +174,11 @@ class SigtermIT {
         assertThat(ecs.desired()).as("the backend's start was sent before the exit").isEqualTo(1);
         EcsTestServer.Call up = ecs.calls().stream().filter(c -> "UpdateService".equals(c.action())
                 && Integer.valueOf(1).equals(c.desiredCount())).reduce((a, b) -> b).orElseThrow();
-        DuckDbFile duck = new DuckDbFile(work.resolve("data/fluxion.duckdb"));
-        for (String id : STORES) {
-            StoreServer.Totals t = duck.totals(id, d);
-            assertThat(t.rows() == 0 || t.equals(source.get(id))).as(id + " merged whole or not at all, got " + t
-                    + ", source " + source.get(id) + "\n" + first.output()).isTrue();
-        }
+        scene.assertEachStoreWholeOrAbsent("after SIGTERM in the merge");
         System.out.println("SigtermIT (staged, merge): UpdateService(1) "
                 + Duration.between(sigterm, up.at()).toMillis() + " ms after SIGTERM");
 
-        second = start("second", "staged");
+        JarProcess second = start("second", "staged");
         second.await("the start-up decision", 60, () -> second.output().contains("Start-up recovery: "));
         if (second.output().contains("Start-up recovery: resume")) {
             second.await("the recovery window", 120, () -> second.output().contains("(recovery) SUCCEEDED"));
@@ -234,17 +186,8 @@ class SigtermIT {
         second.await("the backend running", 60, () -> ecs.desired() == 1 && ecs.running() == 1);
         second.terminate();
         assertThat(second.waitFor(60)).isTrue();
-        assertEveryStoreLoadedOnce(duck, second);
-        List<RunRecord> runs = LedgerFile.read(work.resolve("data"), l -> l.recentRuns(10));
+        scene.assertEveryStoreLoadedOnce();
+        List<RunRecord> runs = LedgerFile.read(scene.data(), l -> l.recentRuns(10));
         assertThat(runs).as("no run left open").noneMatch(r -> r.status().equals("RUNNING"));
-    }
-
-    private void assertEveryStoreLoadedOnce(DuckDbFile duck, JarProcess p) throws Exception {
-        for (String id : STORES) {
-            assertThat(duck.totals(id, d)).as(id + "\n--- first:\n" + first.output() + "\n--- second:\n"
-                    + p.output()).isEqualTo(source.get(id));
-        }
-        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
-        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
     }
 }

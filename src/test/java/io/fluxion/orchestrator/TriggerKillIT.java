@@ -2,25 +2,17 @@ package io.fluxion.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fluxion.orchestrator.testing.DuckDbFile;
 import io.fluxion.orchestrator.testing.EcsTestServer;
 import io.fluxion.orchestrator.testing.HttpApp;
 import io.fluxion.orchestrator.testing.JarProcess;
-import io.fluxion.orchestrator.testing.StoreServer;
-import io.fluxion.orchestrator.testing.TcpProxy;
+import io.fluxion.orchestrator.testing.JarScene;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,66 +28,39 @@ import org.junit.jupiter.api.io.TempDir;
  * ever half loaded.
  */
 class TriggerKillIT {
-    static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
     static final String TOKEN = "trigger-kill-token-0123456789abcdef0123";
     /** When the kill comes after the trigger was accepted: at once, while stopping or loading, deeper in the load. */
     static final long[] KILL_AFTER_MS = {0, 1500, 4000};
 
     @TempDir
     Path work;
-    StoreServer stores;
-    TcpProxy slowStore;
+    JarScene scene;
     EcsTestServer ecs;
-    ZoneOffset zone;
-    LocalDate d;
-    final List<JarProcess> processes = new ArrayList<>();
-    final Map<String, StoreServer.Totals> source = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeEach
     void setUp() throws Exception {
-        zone = JarProcess.noonZone();
-        d = ZonedDateTime.now(zone).toLocalDate().minusDays(1);
-        stores = StoreServer.start(work.resolve("stores"));
-        for (String id : STORES) {
-            stores.createStore(id, false, d, d);
-            source.put(id, stores.totals(id, d));
-        }
-        slowStore = new TcpProxy(stores.port());
-        slowStore.slow(Duration.ofMillis(150));
-        ecs = EcsTestServer.start("fluxion-cluster", "fluxion-backend", 1);
+        scene = JarScene.start(work);
+        ecs = scene.ecs;
+        scene.slowStore.slow(Duration.ofMillis(150));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (JarProcess p : processes) {
-            p.process().destroyForcibly();
-        }
-        ecs.close();
-        slowStore.close();
-        stores.close();
+        scene.close();
     }
 
     private JarProcess start(String name, int port) throws Exception {
-        Map<String, String> p = new HashMap<>();
-        p.put("fluxion.log-dir", work.resolve("logs").toString());
+        Map<String, String> p = scene.properties("staged");
+        p.remove("camel.server.enabled");
         p.put("camel.server.port", String.valueOf(port));
         // the window hours are far from now: a restart starts the backend at once (no catch-up, no resume)
-        p.put("fluxion.window.zone", zone.getId());
         p.put("fluxion.window.start", "01:00");
         p.put("fluxion.window.end", "02:00");
-        p.put("fluxion.window.recovery-days", "0");
-        p.put("fluxion.klk.enabled", "false");
         p.put("fluxion.etl.chunk-size", "100");
-        p.put("fluxion.etl.redelivery-delay", "50ms");
-        p.put("fluxion.backend.poll-interval", "100ms");
-        p.putAll(ecs.properties());
-        p.putAll(stores.storeProperties(STORES, "tienda_02", slowStore.port()));
         Map<String, String> env = new HashMap<>(JarProcess.awsEnv());
         env.put("FLUXION_API_TOKEN", TOKEN);
-        JarProcess jar = JarProcess.start(work, work.resolve(name + ".out"), p, env);
-        processes.add(jar);
-        return jar;
+        return scene.start(name, p, env);
     }
 
     private int status(int port, String method, String path) {
@@ -131,22 +96,6 @@ class TriggerKillIT {
         return false;
     }
 
-    private void assertNoHalfDay(String when) {
-        Path file = work.resolve("data/fluxion.duckdb");
-        if (!Files.exists(file)) {
-            return;
-        }
-        DuckDbFile duck = new DuckDbFile(file);
-        if (duck.count("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'ventas_raw'") == 0) {
-            return; // killed before the first load created the table
-        }
-        for (String id : STORES) {
-            StoreServer.Totals t = duck.totals(id, d);
-            assertThat(t.rows() == 0 || t.equals(source.get(id))).as(when + ": " + id + " complete or absent, got " + t)
-                    .isTrue();
-        }
-    }
-
     @Test
     void aTriggerTheMomentTheServiceAnswersThenKillNineAndRestartAlwaysBringsTheBackendBack() throws Exception {
         Integer killedAt = null;
@@ -174,7 +123,7 @@ class TriggerKillIT {
             killedAt = ecs.calls().size();
             svc.kill();
             backendDown = ecs.desired() == 0 || ecs.running() < ecs.desired();
-            assertNoHalfDay("after kill " + round);
+            scene.assertEachStoreWholeOrAbsent("after kill " + round);
         }
 
         // the last restart: the backend comes back, nothing is half loaded
@@ -187,7 +136,7 @@ class TriggerKillIT {
         }
         last.terminate();
         assertThat(last.waitFor(60)).isTrue();
-        assertNoHalfDay("at the end");
+        scene.assertEachStoreWholeOrAbsent("at the end");
         System.out.println("TriggerKillIT: " + refusedEarly + " trigger(s) refused with 503 before a start-up decision; "
                 + "ECS: " + ecs.sequence());
     }
