@@ -148,6 +148,8 @@
       lt.textContent = s.label;
       lx += 14 + s.label.length * 5.6 + 12;
     });
+    // where the strip is wider than its box (a phone), the newest dates show first
+    box.scrollLeft = box.scrollWidth;
   }
 
   window.FluxionCharts = { bars: bars, heat: heat };
