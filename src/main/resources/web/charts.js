@@ -80,5 +80,77 @@
     }
   }
 
-  window.FluxionCharts = { bars: bars };
+  var STATES = [
+    { key: 'loaded', label: 'Cargado', color: '#15803d' },
+    { key: 'missing', label: 'Faltante', color: '#b91c1c' },
+    { key: 'suspect', label: 'Sospechoso (filas previas)', color: '#d97706' },
+    { key: 'disabled', label: 'Tienda deshabilitada', color: '#9ca3af' }
+  ];
+
+  /**
+   * A heat strip into the element `box`: one row per store (<g class="heat-row" data-store>), one cell per business
+   * date (<rect class="cell" data-date data-state>: loaded, missing, suspect, disabled), each row's count of missing
+   * days at its right, the dates along the top and a legend below. `grid` is GET /api/etl/history's gaps_by_store.
+   */
+  function heat(box, grid, opts) {
+    opts = opts || {};
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    var dates = (grid && grid.dates) || [];
+    var rows = (grid && grid.stores) || [];
+    if (!dates.length || !rows.length) {
+      var p = document.createElement('p');
+      p.className = 'muted';
+      p.textContent = opts.empty || 'Sin datos.';
+      box.appendChild(p);
+      return;
+    }
+    var color = {};
+    STATES.forEach(function (s) { color[s.key] = s.color; });
+    var left = 74, right = 58, top = 18, rowH = 14, legendH = 34;
+    var cell = Math.max(4, Math.min(16, Math.floor(560 / dates.length)));
+    var W = left + cell * dates.length + right;
+    var H = top + rowH * rows.length + legendH;
+    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart heat',
+      'aria-label': opts.title || '' }, box);
+    var labelEvery = Math.ceil(dates.length / 8);
+    dates.forEach(function (d, j) {
+      // counted back from the newest date (yesterday), which always has its label
+      if ((dates.length - 1 - j) % labelEvery === 0) {
+        var t = el('text', { x: left + j * cell + cell / 2, y: top - 6, 'text-anchor': 'middle', 'font-size': 9,
+          fill: '#374151' }, svg);
+        t.textContent = String(d).substr(5);
+      }
+    });
+    rows.forEach(function (r, i) {
+      var y = top + i * rowH;
+      var g = el('g', { class: 'heat-row', 'data-store': r.ubicacion_id, 'data-missing': r.missing }, svg);
+      var name = el('text', { x: left - 4, y: y + rowH - 4, 'text-anchor': 'end', 'font-size': 10,
+        fill: r.enabled ? '#111827' : '#9ca3af' }, g);
+      name.textContent = r.ubicacion_id.replace('tienda_', 't');
+      var nt = el('title', {}, name);
+      nt.textContent = r.nombre + (r.enabled ? '' : ' (deshabilitada)');
+      (r.days || []).forEach(function (c, j) {
+        var rect = el('rect', { class: 'cell', x: left + j * cell + 0.5, y: y + 1, width: Math.max(1, cell - 1),
+          height: rowH - 2, fill: color[c.state] || '#e5e7eb', 'data-date': c.fecha, 'data-state': c.state }, g);
+        var ct = el('title', {}, rect);
+        var st = STATES.filter(function (s) { return s.key === c.state; })[0];
+        ct.textContent = r.nombre + ' ' + c.fecha + ': ' + (st ? st.label : c.state);
+      });
+      var count = el('text', { class: 'count', x: left + cell * dates.length + 6, y: y + rowH - 4, 'font-size': 10,
+        fill: r.missing ? '#b91c1c' : '#15803d' }, g);
+      count.textContent = r.missing + ' faltan' + (r.suspect ? ' · ' + r.suspect + ' s' : '');
+    });
+    var legend = el('g', { class: 'legend' }, svg);
+    var lx = 4;
+    STATES.forEach(function (s) {
+      el('rect', { x: lx, y: H - 14, width: 10, height: 10, fill: s.color }, legend);
+      var lt = el('text', { x: lx + 14, y: H - 5, 'font-size': 10, fill: '#374151' }, legend);
+      lt.textContent = s.label;
+      lx += 14 + s.label.length * 5.6 + 12;
+    });
+    // where the strip is wider than its box (a phone), the newest dates show first
+    box.scrollLeft = box.scrollWidth;
+  }
+
+  window.FluxionCharts = { bars: bars, heat: heat };
 }());

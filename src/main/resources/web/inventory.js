@@ -1,5 +1,6 @@
-// Fluxion operator page, issue 17's panels: the Inventario tab (route inventory-all, each store's snapshot), the
-// store controls (enable/disable), the gaps' recovery buttons and CSV, and the charts of the last 30 nights. Kept
+// Fluxion operator page, issue 17's panels: the Inventario tab (route inventory-all, each store's snapshot and its own
+// "Sincronizar"), the store controls (enable/disable), the gaps' recovery buttons and CSV, and the charts of the last
+// 30 nights (gaps per store over time among them). Kept
 // apart from app.js; it uses the same token (sessionStorage) and the same endpoints as any API client.
 (function () {
   'use strict';
@@ -66,7 +67,8 @@
         + '</td><td>' + esc(fmtDateTime(s.snapshot_at)) + '</td><td class="rows">' + fmtNum(s.rows) + '</td><td>'
         + esc(s.route || '–') + '</td><td class="' + cls + '">' + esc(s.last_status || '–')
         + (s.last_run_id ? ' <span class="muted">#' + esc(s.last_run_id) + '</span>' : '') + '</td><td class="err">'
-        + esc(s.last_error || '') + '</td></tr>';
+        + esc(s.last_error || '') + '</td><td>' + (s.enabled ? '<button type="button" class="inv-store-sync" data-store="'
+        + esc(s.ubicacion_id) + '" title="Solo esta tienda">Sincronizar</button>' : '') + '</td></tr>';
     }).join('');
   }
 
@@ -91,7 +93,6 @@
   function renderRecovery(g) {
     $('gaps-historic').textContent = g.tiene_gaps_historicos
       ? '⚠️ Hay gaps históricos: use "Recuperar" (hasta 366 días por orden).' : '';
-    chartGaps(g);
   }
 
   // ---- charts -------------------------------------------------------------------------------------
@@ -115,13 +116,14 @@
       return { label: s.ubicacion_id, short: s.ubicacion_id.replace('tienda_', 't'), values: [s.avg_load_seconds],
         title: s.nombre + ': ' + s.avg_load_seconds + ' s de media en ' + s.loads + ' cargas' };
     }), { colors: ['#6d28d9'], empty: 'Sin cargas registradas.' });
+    chartGaps(h);
   }
 
-  function chartGaps(g) {
-    window.FluxionCharts.bars($('chart-gaps'), (g.stores || []).map(function (s) {
-      return { label: s.ubicacion_id, short: s.ubicacion_id.replace('tienda_', 't'), values: [s.missing_days],
-        title: s.nombre + ': ' + s.missing_days + ' días faltantes' };
-    }), { colors: ['#b91c1c'], empty: 'Sin tiendas.' });
+  /** Gaps per store over time: the store x business-date grid of gaps_by_store (loaded, missing, suspect, disabled). */
+  function chartGaps(h) {
+    var g = h.gaps_by_store || {};
+    $('chart-gaps-range').textContent = g.desde ? g.desde + ' … ' + g.hasta : '';
+    window.FluxionCharts.heat($('chart-gaps'), g, { empty: 'Sin tiendas.', title: 'Gaps por tienda y fecha' });
   }
 
   // ---- refresh --------------------------------------------------------------------------------------
@@ -144,6 +146,11 @@
       if (b) { showTab(b.dataset.tab); }
     });
     $('inv-sync').addEventListener('click', function () { send('POST', '/api/etl/klk/inventory-all/trigger', 'inv-message'); });
+    $('inventory').addEventListener('click', function (ev) {
+      var b = ev.target.closest('button.inv-store-sync');
+      if (!b) { return; }
+      send('POST', '/api/inventory/' + encodeURIComponent(b.dataset.store) + '/trigger', 'inv-message');
+    });
     $('inv-toggle').addEventListener('click', function () {
       send('POST', '/api/etl/klk/inventory-all/' + ($('inv-toggle').dataset.enabled === 'true' ? 'disable' : 'enable'),
         'inv-message');

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * {@code GET /api/etl/history}: what the page's charts draw (seed 002's metrics dashboard), from the ledger only. Per
  * night (the date a window run started on, in the window zone) of the last {@code nights} that had a window run of
  * the window's own kinds: the backend's downtime, the rows loaded, the store loads that succeeded and failed; per
- * store, the average time of a successful load over those nights. Pure: ledger records in, the answer out.
+ * store, the average time of a successful load over those nights; per store and business date of the last {@code nights}
+ * dates, loaded, missing, suspect or disabled ({@link GapsOverTime}). Pure: ledger records in, the answer out.
  */
 public final class History {
     static final Set<String> NIGHT_KINDS = Set.of("scheduled", "catch-up", "recovery");
@@ -26,8 +27,12 @@ public final class History {
     private History() {
     }
 
+    /** {@code gaps_by_store}: the gaps-over-time grid of the last {@code nights} business dates ({@link GapsOverTime}). */
     @JsonNaming(SnakeCaseStrategy.class)
-    public record Answer(List<Night> nights, List<StoreTime> stores) {
+    public record Answer(List<Night> nights, List<StoreTime> stores, GapsOverTime.Answer gapsByStore) {
+        Answer with(GapsOverTime.Answer gaps) {
+            return new Answer(nights, stores, gaps);
+        }
     }
 
     /** One night: its runs' sums (downtime_seconds 0 when the backend was not stopped, e.g. backend mode none). */
@@ -85,6 +90,6 @@ public final class History {
             }
             times.add(new StoreTime(s.id(), s.name(), (int) n, n == 0 ? null : Math.round(millis / (double) n / 100.0) / 10.0));
         }
-        return new Answer(out, times);
+        return new Answer(out, times, null);
     }
 }

@@ -231,6 +231,40 @@ public class HttpApi {
         ex.getIn().setBody(null);
     }
 
+    /**
+     * {@code POST /api/inventory/{id}/trigger}: the inventory of one store now (route inventory-all's run, one store).
+     * An unknown store is a 404 and a disabled one a 409, before anything is recorded; then inventory-all's own guard
+     * runs on this request, as for {@link #klkTrigger} (a skip is a 409 with its reason and {@code skipped_id}: while
+     * inventory-all or another store's sync runs, inside stop-first's window hours, while a window has the backend
+     * down), recorded with the store and who asked; a run that passed is handed to the route and answered 202 at once.
+     */
+    public void inventoryTrigger(@Header("id") String id, Exchange ex) {
+        StoreConfig s = id == null ? null : config.store(id);
+        if (s == null) {
+            throw new ApiException(404, "unknown store '" + Requests.shown(id, 64) + "'", "id");
+        }
+        if (!settings.storeRules().enabled(s)) {
+            throw new ApiException(409, "store " + s.id() + " is disabled: its inventory is not loaded until it is"
+                    + " enabled again (POST /api/stores/" + s.id() + "/enable)", "id");
+        }
+        KlkRoute route = context.getRegistry().lookupByNameAndType("inventoryAll", KlkRoute.class);
+        if (route == null) {
+            throw new ApiException(404, "route " + KlkRoute.INVENTORY_ALL + " is not loaded in this process", null);
+        }
+        String client = ex.getIn().getHeader(ApiGuard.CLIENT, String.class);
+        String by = "api POST /api/inventory/" + s.id() + "/trigger from " + client;
+        ex.getIn().removeHeaders("*");
+        route.beginStore(ex, s.id(), by);
+        if (Boolean.TRUE.equals(ex.getProperty(KlkRoute.SKIPPED, Boolean.class))) {
+            Map<?, ?> why = ex.getIn().getBody(Map.class);
+            throw new ApiException(409, "inventory of " + s.id() + " not started: " + why.get("reason"), null)
+                    .with("skipped_id", why.get("id")).with("status", why.get("status"));
+        }
+        LOG.info("Inventory of store {} triggered through the API by {}", s.id(), client);
+        ex.setProperty(KLK_ENDPOINT, route.endpoint());
+        ex.getIn().setBody(null);
+    }
+
     /** The run a KLK trigger started: 202 with its id; it goes on in the background. */
     public Map<String, Object> klkStarted(Exchange ex) {
         io.fluxion.orchestrator.klk.KlkRun run = ex.getProperty(KlkRoute.RUN, io.fluxion.orchestrator.klk.KlkRun.class);
@@ -242,7 +276,12 @@ public class HttpApi {
         m.put("status", "accepted");
         m.put("mode", run.getMode());
         m.put("loads", run.getItems().size());
-        m.put("message", run.getRoute() + " iniciado: run #" + run.getId());
+        if (run.storeId() != null) {
+            m.put("store", run.storeId());
+            m.put("message", "Inventario de " + run.storeId() + " iniciado: run #" + run.getId());
+        } else {
+            m.put("message", run.getRoute() + " iniciado: run #" + run.getId());
+        }
         return m;
     }
 
@@ -360,8 +399,13 @@ public class HttpApi {
         Integer n = Requests.integer("nights", rawNights, 1, 90);
         int nights = n == null ? 30 : n;
         java.time.Instant since = clock.instant().minus(java.time.Duration.ofDays(nights + 2L));
-        return History.build(ledger.recentRuns(2000), ledger.succeededAttemptsSince(since, 20000), config.stores(), zone(),
-                nights);
+        History.Answer h = History.build(ledger.recentRuns(2000), ledger.succeededAttemptsSince(since, 20000),
+                config.stores(), zone(), nights);
+        io.fluxion.orchestrator.schedule.StoreRules rules = settings.storeRules();
+        LocalDate to = yesterday();
+        return h.with(GapsOverTime.build(clock, zone(), config.window().start(), config.gaps().historyStart(), nights,
+                config.stores(), rules::enabled, ledger.storeDays(to.minusDays(nights - 1L), to),
+                ledger.storeSwitches(5000)));
     }
 
     public Answers.Runs runs(@Header("limit") String rawLimit, @Header("kind") String rawKind,

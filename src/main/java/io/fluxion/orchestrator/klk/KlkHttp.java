@@ -37,7 +37,9 @@ public class KlkHttp {
         String path;
         if (run.isInventory()) {
             path = INVENTORY_PATH;
-            body = "{\"ubicacion_id\": null}";
+            // an operator's inventory of one store asks the backend for that store only
+            body = "{\"ubicacion_id\": " + (run.storeId() == null ? "null" : "\"" + run.storeId().replace("\\", "\\\\")
+                    .replace("\"", "\\\"") + "\"") + "}";
         } else {
             LocalDate today = clock.today();
             path = SALES_PATH;

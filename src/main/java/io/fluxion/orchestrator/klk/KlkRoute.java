@@ -195,6 +195,24 @@ public class KlkRoute implements ScheduledRoute {
      * route still running, the DuckDB writer held). Not recorded: a scheduled trigger of a disabled route.
      */
     public void begin(Exchange ex) {
+        begin(ex, null, null);
+    }
+
+    /**
+     * Guard of an operator's inventory of one store (route inventory-all only, {@code POST /api/inventory/{id}/trigger}):
+     * the same guard as {@link #begin(Exchange)}, sharing its running flag (so it is refused while inventory-all runs,
+     * and inventory-all while it runs), and a run that loads only {@code storeId}'s snapshot. The ledger's record says
+     * which store and who asked (klk_run.detail). The caller checked that the store exists and is enabled.
+     */
+    public void beginStore(Exchange ex, String storeId, String requestedBy) {
+        if (!INVENTORY_ALL.equals(name) || storeId == null) {
+            throw new IllegalStateException("only " + INVENTORY_ALL + " loads one store's inventory by request");
+        }
+        begin(ex, storeId, requestedBy);
+    }
+
+    private void begin(Exchange ex, String storeId, String requestedBy) {
+        String scope = storeId == null ? null : "store " + storeId + ", asked by " + requestedBy;
         Instant now = clock.now();
         Date fire = ex.getIn().getHeader(SCHEDULED_FIRE_TIME, Date.class);
         Instant scheduled = fire == null ? null : fire.toInstant();
@@ -207,12 +225,12 @@ public class KlkRoute implements ScheduledRoute {
             return;
         }
         if (window.isStopping()) {
-            notStarted(ex, trigger, scheduled, "SKIPPED", "the process is stopping", now);
+            notStarted(ex, scope, trigger, scheduled, "SKIPPED", "the process is stopping", now);
             return;
         }
         Duration maxAge = config.klk().maxAge();
         if (scheduled != null && Duration.between(scheduled, now).compareTo(maxAge) > 0) {
-            notStarted(ex, trigger, scheduled, "DROPPED", "trigger scheduled at " + iso(scheduled) + " is "
+            notStarted(ex, scope, trigger, scheduled, "DROPPED", "trigger scheduled at " + iso(scheduled) + " is "
                     + Durations.format(Duration.between(scheduled, now)) + " old, more than fluxion.klk.max-age "
                     + Durations.format(maxAge) + ": dropped, not fired late", now);
             return;
@@ -221,29 +239,31 @@ public class KlkRoute implements ScheduledRoute {
         // whole; strategy staged stops it only to merge: a KLK sync skips only while a run has it down
         boolean staged = config.window().staged();
         if (!staged && clock.inWindowHours(now)) {
-            notStarted(ex, trigger, scheduled, "SKIPPED", "inside the maintenance window ("
+            notStarted(ex, scope, trigger, scheduled, "SKIPPED", "inside the maintenance window ("
                     + config.window().label() + " " + config.window().zone().getId() + ")", now);
             return;
         }
         Optional<WindowRun> active = window.current();
         if (active.isPresent() && (!active.get().isStaged() || active.get().backendDown())) {
-            notStarted(ex, trigger, scheduled, "SKIPPED", "window run #" + active.get().getId() + (active.get().isStaged()
+            notStarted(ex, scope, trigger, scheduled, "SKIPPED", "window run #" + active.get().getId() + (active.get().isStaged()
                     ? " has the backend down (merge of the staged rows)" : " is active"), now);
             return;
         }
         // two instances (SPEC 2.8): the KLK syncs write DuckDB too, so they run on the leader only
         String notLeader = window.leadership().refusal();
         if (notLeader != null) {
-            notStarted(ex, trigger, scheduled, "SKIPPED", notLeader, now);
+            notStarted(ex, scope, trigger, scheduled, "SKIPPED", notLeader, now);
             return;
         }
         boolean direct = !"backend".equals(mode);
         KlkRun run = new KlkRun(name, mode, trigger, scheduled, now, now.plus(timeout()),
-                LocalDateTime.ofInstant(now, config.window().zone()), direct ? items() : List.of());
+                LocalDateTime.ofInstant(now, config.window().zone()), direct
+                ? (storeId == null ? items() : List.of(new KlkItem(storeId, null))) : List.of());
+        run.scope(storeId, scope);
         run.timeoutSetting(timeoutSetting());
         if (!running.compareAndSet(null, run)) {
             KlkRun other = running.get();
-            notStarted(ex, trigger, scheduled, "SKIPPED", "the previous " + name + " run"
+            notStarted(ex, scope, trigger, scheduled, "SKIPPED", "the previous " + name + " run"
                     + (other == null ? "" : " #" + other.getId()) + " is still running", now);
             return;
         }
@@ -252,14 +272,14 @@ public class KlkRoute implements ScheduledRoute {
                 run.lease(writer.acquireBrief(name));
             } catch (WriterBusyException e) {
                 running.compareAndSet(run, null);
-                notStarted(ex, trigger, scheduled, "SKIPPED", "the DuckDB writer is held by " + e.holder(), now);
+                notStarted(ex, scope, trigger, scheduled, "SKIPPED", "the DuckDB writer is held by " + e.holder(), now);
                 return;
             } catch (RuntimeException e) {
                 // DuckDB held by another process (the backend?): a failed run, with the lock's reason
                 running.compareAndSet(run, null);
-                long id = ledger.klkRunStarted(name, mode, trigger, scheduled, now);
+                long id = ledger.klkRunStarted(name, mode, trigger, scheduled, scope, now);
                 String reason = Secrets.scrub(e.getMessage(), config.secrets());
-                ledger.klkRunFinished(id, "FAILED", reason, null, null, 0, 0, 0L, null, clock.now());
+                ledger.klkRunFinished(id, "FAILED", reason, null, null, 0, 0, 0L, scope, clock.now());
                 LOG.error("KLK {} run #{} failed: {}", name, id, reason);
                 ex.getIn().setBody(Map.of("route", name, "id", id, "status", "FAILED", "reason", reason));
                 tell(ex.getIn().getBody(Map.class));
@@ -267,12 +287,12 @@ public class KlkRoute implements ScheduledRoute {
             }
         }
         try {
-            run.id(ledger.klkRunStarted(name, mode, trigger, scheduled, now));
+            run.id(ledger.klkRunStarted(name, mode, trigger, scheduled, scope, now));
         } catch (RuntimeException e) {
             release(run);
             throw e;
         }
-        LOG.info("KLK {} run #{} started ({} mode{}{})", name, run.getId(), mode,
+        LOG.info("KLK {} run #{} started ({} mode{}{}{})", name, run.getId(), mode, scope == null ? "" : ", " + scope,
                 scheduled == null ? ", manual" : ", scheduled at " + iso(scheduled),
                 direct ? ", " + run.getItems().size() + " loads: " + run.getItems() : "");
         ex.setProperty(RUN, run);
@@ -370,9 +390,10 @@ public class KlkRoute implements ScheduledRoute {
         }
     }
 
-    private void notStarted(Exchange ex, String trigger, Instant scheduled, String status, String reason, Instant now) {
-        long id = ledger.klkRunNotStarted(name, mode(), trigger, scheduled, status, reason, now);
-        LOG.info("KLK {} trigger {} (#{}): {}", name, status.toLowerCase(), id, reason);
+    private void notStarted(Exchange ex, String scope, String trigger, Instant scheduled, String status, String reason,
+                            Instant now) {
+        long id = ledger.klkRunNotStarted(name, mode(), trigger, scheduled, status, reason, scope, now);
+        LOG.info("KLK {} trigger {} (#{}{}): {}", name, status.toLowerCase(), id, scope == null ? "" : ", " + scope, reason);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("route", name);
         body.put("id", id);

@@ -144,9 +144,26 @@ public class KlkRun {
         return failedItems;
     }
 
-    /** "tienda_08: 40 rows; tienda_12: FAILED ..." for the ledger. */
+    private volatile String storeId;
+    private volatile String scope;
+
+    /** A run of one store only (an operator's inventory of that store): the store and "store X, asked by Y". */
+    void scope(String storeId, String scope) {
+        this.storeId = storeId;
+        this.scope = scope;
+    }
+
+    /** The one store an operator asked this run for, or null (every store of the route). */
+    public String storeId() {
+        return storeId;
+    }
+
+    /** "tienda_08: 40 rows; tienda_12: FAILED ..." for the ledger (after "store X, asked by Y" for a one-store run). */
     public synchronized String detail() {
         List<String> parts = new ArrayList<>();
+        if (scope != null) {
+            parts.add(scope);
+        }
         outcomes.forEach((k, v) -> parts.add(k + ": " + v));
         return parts.isEmpty() ? null : String.join("; ", parts);
     }

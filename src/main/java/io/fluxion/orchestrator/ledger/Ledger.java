@@ -460,6 +460,16 @@ public class Ledger {
                 + " AND status = 'RUNNING'", clip(reason), ts(now), runId);
     }
 
+    /** The coverage of business dates {@code from}..{@code to} only (the gaps-over-time chart), by store and date. */
+    public List<StoreDayRecord> storeDays(LocalDate from, LocalDate to) {
+        return queryList("SELECT store_id, business_date, status, rows_loaded, total_amount, run_id, error, updated_at,"
+                        + " origin, note FROM store_day WHERE business_date >= ? AND business_date <= ?"
+                        + " ORDER BY store_id, business_date",
+                rs -> new StoreDayRecord(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
+                        (Long) rs.getObject(4), rs.getBigDecimal(5), (Long) rs.getObject(6), rs.getString(7),
+                        instant(rs, 8), rs.getString(9), rs.getString(10)), Date.valueOf(from), Date.valueOf(to));
+    }
+
     public List<StoreDayRecord> storeDays() {
         return queryList("SELECT store_id, business_date, status, rows_loaded, total_amount, run_id, error, updated_at,"
                         + " origin, note FROM store_day ORDER BY store_id, business_date",
@@ -556,12 +566,29 @@ public class Ledger {
                 ts(now), ownerId(), ownerDir());
     }
 
+    /**
+     * A KLK run that starts now (status RUNNING) with its detail known from the start: a one-store inventory run says
+     * which store and who asked ({@code detail} is rewritten with the outcome at the end, keeping that prefix).
+     */
+    public long klkRunStarted(String route, String mode, String triggerKind, Instant scheduledAt, String detail,
+                              Instant now) {
+        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, detail, started_at, owner,"
+                + " owner_data_dir) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?)", route, mode, triggerKind,
+                ts(scheduledAt), clip(detail), ts(now), ownerId(), ownerDir());
+    }
+
     /** A trigger that did not run: SKIPPED (window, writer busy, already running) or DROPPED (too old). */
     public long klkRunNotStarted(String route, String mode, String triggerKind, Instant scheduledAt, String status,
                                  String reason, Instant now) {
-        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, reason, started_at, ended_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", route, mode, triggerKind, ts(scheduledAt), status, clip(reason),
-                ts(now), ts(now));
+        return klkRunNotStarted(route, mode, triggerKind, scheduledAt, status, reason, null, now);
+    }
+
+    /** Like {@link #klkRunNotStarted(String, String, String, Instant, String, String, Instant)}, with a detail (which store, who asked). */
+    public long klkRunNotStarted(String route, String mode, String triggerKind, Instant scheduledAt, String status,
+                                 String reason, String detail, Instant now) {
+        return insert("INSERT INTO klk_run (route, mode, trigger_kind, scheduled_at, status, reason, detail, started_at,"
+                + " ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", route, mode, triggerKind, ts(scheduledAt), status,
+                clip(reason), clip(detail), ts(now), ts(now));
     }
 
     public void klkRunFinished(long id, String status, String reason, Integer httpStatus, String response,
@@ -671,6 +698,19 @@ public class Ledger {
             exec(conn, "INSERT INTO store_control_change (store_id, change_text, changed_by, changed_at) VALUES (?, ?, ?, ?)",
                     c.storeId(), clip(change), Texts.clip(c.changedBy(), 400), ts(now));
         });
+    }
+
+    /**
+     * Every store's enable/disable switches (store_control_change rows "enabled" and "disabled"), oldest first, the
+     * newest {@code limit} of them: when a store was switched off and on (the gaps-over-time chart's "disabled" days).
+     */
+    public List<StoreSwitchRecord> storeSwitches(int limit) {
+        List<StoreSwitchRecord> out = new ArrayList<>(queryList("SELECT store_id, change_text, changed_at FROM"
+                + " store_control_change WHERE change_text IN ('enabled', 'disabled') ORDER BY id DESC FETCH FIRST "
+                + Math.max(1, limit) + " ROWS ONLY", rs -> new StoreSwitchRecord(rs.getString(1),
+                "enabled".equals(rs.getString(2)), instant(rs, 3))));
+        java.util.Collections.reverse(out);
+        return out;
     }
 
     /** The newest changes of one store's controls first: "what" and "by" and "at". */

@@ -194,6 +194,7 @@ class ApiBadInputTest {
         l.add(Arguments.of("PUT", "/api/stores/tienda_01", "{\"max_attempts\": 1, \"x\": 1}", "x"));
         l.add(Arguments.of("POST", "/api/stores/tienda_02/disable", "{\"enabled\": false}", "enabled"));
         l.add(Arguments.of("POST", "/api/etl/klk/klk-inventory/trigger", "{\"store\": \"tienda_01\"}", "store"));
+        l.add(Arguments.of("POST", "/api/inventory/tienda_01/trigger", "{\"store_id\": \"tienda_02\"}", "store_id"));
         return l.stream();
     }
 
@@ -228,6 +229,7 @@ class ApiBadInputTest {
                 Arguments.of("POST", "/api/etl/klk/klk-inventory/disable", null),
                 Arguments.of("POST", "/api/etl/klk/klk-sales/enable", null),
                 Arguments.of("POST", "/api/etl/klk/klk-sales/trigger", null),
+                Arguments.of("POST", "/api/inventory/tienda_01/trigger", null),
                 Arguments.of("POST", "/api/stores/tienda_01/disable", null),
                 Arguments.of("PUT", "/api/stores/tienda_01", "{\"priority\": 5}"),
                 // auth is checked before the body: a bad body without a token is still a 401

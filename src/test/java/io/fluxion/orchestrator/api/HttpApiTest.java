@@ -514,7 +514,8 @@ class HttpApiTest {
                 inTable.add(m.group(1) + " " + m.group(2));
             }
         }
-        assertThat(inTable).hasSize(24).contains("GET /api/alerts", "GET /api/etl/runs/{id}", "GET /api/stores");
+        assertThat(inTable).hasSize(25).contains("GET /api/alerts", "GET /api/etl/runs/{id}", "GET /api/stores",
+                "POST /api/inventory/{id}/trigger");
         assertThat(inDoc).isEqualTo(inTable);
         // the bodies' and answers' fields as the API writes them
         String schemas = doc.get("components").get("schemas").toString();

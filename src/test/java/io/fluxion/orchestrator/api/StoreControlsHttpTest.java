@@ -271,6 +271,39 @@ class StoreControlsHttpTest {
     }
 
     @Test
+    void theHistoryAnswersGapsPerStoreOverTimeAndADisabledStoresNightsShowAsDisabled() {
+        JsonNode all = app.get("/api/etl/history").json().get("gaps_by_store");
+        assertThat(all.get("dates")).hasSize(30);
+        assertThat(all.get("hasta").textValue()).as("yesterday in the window zone, never today").isEqualTo(YESTERDAY.toString());
+
+        // disabled now (2026-11-21 12:00): the night of the 22nd, which plans the 21st, had it disabled
+        assertThat(app.send("POST", "/api/stores/tienda_02/disable", null, TOKEN).status()).isEqualTo(200);
+        clock.setCaracas(2026, 11, 22, 12, 0);
+        HttpApp.Resp r = app.get("/api/etl/history?nights=7");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        JsonNode g = r.json().get("gaps_by_store");
+        assertThat(g.get("desde").textValue()).isEqualTo(YESTERDAY.minusDays(5).toString());
+        assertThat(g.get("hasta").textValue()).isEqualTo(YESTERDAY.plusDays(1).toString());
+        assertThat(g.get("dates")).hasSize(7);
+        assertThat(g.get("stores")).hasSize(4);
+        assertThat(g.get("stores_omitted").intValue()).isZero();
+        for (JsonNode s : g.get("stores")) {
+            assertThat(s.get("days")).hasSize(7);
+            assertThat(s.get("loaded").intValue() + s.get("missing").intValue() + s.get("suspect").intValue()
+                    + s.get("disabled").intValue()).isEqualTo(7);
+            if (s.get("ubicacion_id").textValue().equals("tienda_02")) {
+                assertThat(s.get("enabled").booleanValue()).isFalse();
+                assertThat(s.get("disabled").intValue()).isEqualTo(1);
+                assertThat(s.get("days").get(6).get("fecha").textValue()).isEqualTo(YESTERDAY.plusDays(1).toString());
+                assertThat(s.get("days").get(6).get("state").textValue()).isEqualTo("disabled");
+                assertThat(s.get("days").get(5).get("state").textValue()).isIn("missing", "loaded");
+            } else {
+                assertThat(s.get("disabled").intValue()).as(s.toString()).isZero();
+            }
+        }
+    }
+
+    @Test
     void theGapsAnswerRecommendsRangesAndItsCsvOpensInASpreadsheet() throws Exception {
         // tienda_01 loaded yesterday only by a window of yesterday
         HttpApp.Resp run = app.send("POST", "/api/etl/sync/ventas", "{\"ubicacion_id\": \"tienda_03\", \"fecha_inicio\":"

@@ -107,6 +107,10 @@ class InventoryAllTest {
 
     /** Every (code, description, quantity) of a store's source inventory. */
     static TreeSet<String> source(String store) throws Exception {
+        return sourceOf(stores, store);
+    }
+
+    static TreeSet<String> sourceOf(StoreServer stores, String store) throws Exception {
         try (Connection c = DriverManager.getConnection(stores.url(store), "sa", "")) {
             return rows(c, "SELECT codigo_producto, descripcion, cantidad FROM inventario");
         }
@@ -114,6 +118,10 @@ class InventoryAllTest {
 
     /** Every (code, description, quantity) inventario_raw holds for a store. */
     static TreeSet<String> duck(String store) throws Exception {
+        return duckOf(tmp, store);
+    }
+
+    static TreeSet<String> duckOf(Path tmp, String store) throws Exception {
         Properties p = new Properties();
         p.setProperty("duckdb.read_only", "true");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + tmp.resolve("data").resolve("fluxion.duckdb"), p)) {
@@ -133,6 +141,10 @@ class InventoryAllTest {
     }
 
     static void sourceUpdate(String store, String sql) throws Exception {
+        update(stores, store, sql);
+    }
+
+    static void update(StoreServer stores, String store, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(stores.url(store), "sa", ""); Statement st = c.createStatement()) {
             st.executeUpdate(sql);
         }

@@ -112,6 +112,27 @@ class KlkBackendModeTest {
     }
 
     @Test
+    void oneStoresInventoryByRequestAsksTheBackendForThatStoreOnly() throws Exception {
+        KlkRoute inventoryAll = main.getCamelContext().getRegistry().lookupByNameAndType("inventoryAll", KlkRoute.class);
+        org.apache.camel.Exchange ex = new org.apache.camel.support.DefaultExchange(main.getCamelContext());
+        inventoryAll.beginStore(ex, "tienda_01", "api POST /api/inventory/tienda_01/trigger from 127.0.0.1");
+        assertThat(ex.getProperty(KlkRoute.SKIPPED, Boolean.class)).isFalse();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> done = template.send("direct:inventory-all", ex).getMessage().getBody(Map.class);
+        KlkRunRecord r = record(done);
+        assertThat(backend.requests).hasSize(1);
+        BackendServer.Request req = backend.requests.get(0);
+        assertThat(req.path()).isEqualTo("/api/etl/sync");
+        JsonNode body = JSON.readTree(req.body());
+        assertThat(body.size()).isEqualTo(1);
+        assertThat(body.get("ubicacion_id").asText()).isEqualTo("tienda_01");
+        assertThat(r.route()).isEqualTo("inventory-all");
+        assertThat(r.status()).as(r.reason()).isEqualTo("SUCCEEDED");
+        assertThat(r.triggerKind()).isEqualTo("manual");
+        assertThat(r.detail()).isEqualTo("store tienda_01, asked by api POST /api/inventory/tienda_01/trigger from 127.0.0.1");
+    }
+
+    @Test
     void salesPostsYesterdayAndTodayInTheWindowZone() throws Exception {
         KlkRunRecord r = record(fire("klk-sales"));
         assertThat(backend.requests).hasSize(1);

@@ -180,6 +180,13 @@ class LedgerSqlTest {
         assertThat(l.isCompleted(D)).isTrue();
         assertThat(l.businessDays(D.minusDays(1), D)).containsExactly(Map.entry(D.minusDays(1), "INCOMPLETE"),
                 Map.entry(D, "COMPLETED"));
+
+        // the gaps-over-time chart reads the dates it shows only
+        assertThat(l.storeDays(D, D)).extracting(s -> s.storeId() + " " + s.businessDate())
+                .containsExactly("k1 " + D, "t1 " + D, "t2 " + D, "t3 " + D);
+        assertThat(l.storeDays(D.minusDays(400), D.minusDays(400))).singleElement()
+                .satisfies(s -> assertThat(s.storeId()).isEqualTo("t9"));
+        assertThat(l.storeDays(D.plusDays(1), D.plusDays(30))).isEmpty();
     }
 
     @ParameterizedTest
@@ -208,6 +215,17 @@ class LedgerSqlTest {
         assertThat(l.lastKlkRun("klk-inventory", "FAILED")).isEmpty();
         assertThat(l.recentKlkRuns("klk-inventory", 10)).extracting(KlkRunRecord::id).containsExactly(r4, r3);
         assertThat(l.recentKlkRuns(null, 2)).extracting(KlkRunRecord::id).containsExactly(r4, r3);
+        // one store's inventory by request: which store and who asked, from its start (and when it did not start)
+        long r5 = l.klkRunNotStarted("inventory-all", "direct", "manual", null, "SKIPPED", "still running",
+                "store t1, asked by api from 10.0.0.1", T0.plusSeconds(43));
+        long r6 = l.klkRunStarted("inventory-all", "direct", "manual", null, "store t2, asked by api from 10.0.0.2",
+                T0.plusSeconds(44));
+        assertThat(l.recentKlkRuns("inventory-all", 5)).extracting(KlkRunRecord::id, KlkRunRecord::status,
+                KlkRunRecord::detail).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(r6, "RUNNING", "store t2, asked by api from 10.0.0.2"),
+                org.assertj.core.groups.Tuple.tuple(r5, "SKIPPED", "store t1, asked by api from 10.0.0.1"));
+        l.klkRunFinished(r6, "SUCCEEDED", null, null, null, 1, 0, 40L, "store t2, asked by api from 10.0.0.2; t2: 40 rows",
+                T0.plusSeconds(45));
 
         // r4 is this process's: left alone; a run of a gone process on the same data dir is closed
         assertThat(l.abandonKlkRuns("died", T0.plusSeconds(60))).isZero();
@@ -295,6 +313,11 @@ class LedgerSqlTest {
         assertThat(l.storeControls().get("t2").enabled()).isNull();
         assertThat(l.storeControlChanges("t1", 10)).extracting(c -> c[0]).containsExactly("priority=90", "disabled");
         assertThat(l.storeControlChanges("t2", 1).get(0)[0]).hasSizeLessThanOrEqualTo(Texts.LEDGER_TEXT);
+        // the switches only (not the other changes), oldest first, the newest `limit` of them
+        l.saveStoreControl(new StoreControlRecord("t1", true, 90, 5, 7, "api", T0), "enabled", T0.plusSeconds(5));
+        assertThat(l.storeSwitches(10)).containsExactly(new StoreSwitchRecord("t1", false, T0),
+                new StoreSwitchRecord("t1", true, T0.plusSeconds(5)));
+        assertThat(l.storeSwitches(1)).containsExactly(new StoreSwitchRecord("t1", true, T0.plusSeconds(5)));
 
         assertThat(l.inventoryStores()).isEmpty();
         l.inventoryReplaced("t1", "inventory-all", 7, 40, T0, T0.plusSeconds(2));

@@ -28,8 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Issue 17's panels in headless Chromium at 1366x768 and at a phone's width: the charts of the nights the ledger
  * holds (one bar group per night with a window run, skipped and manual runs left out), the gaps' recovery buttons
- * filling the sync form with the answer's ranges, a store disabled from the page, and the Inventario tab's "sync now"
- * loading every enabled store's snapshot. Screenshots in target/.
+ * filling the sync form with the answer's ranges, the gaps per store over time (one row of 30 business dates per store),
+ * a store disabled from the page, and the Inventario tab's "sync now" loading every enabled store's snapshot and one
+ * store's "Sincronizar" loading that store's only. Screenshots in target/.
  */
 class SeedPanelsBrowserTest {
     static final String TOKEN = "browser-token-17-0123456789abcdef01234";
@@ -98,8 +99,25 @@ class SeedPanelsBrowserTest {
                     assertThat(driver.findElements(By.cssSelector("#chart-downtime svg g.bar-group"))).hasSize(4);
                     assertThat(driver.findElements(By.cssSelector("#chart-rows svg g.bar-group")).get(0)
                             .getAttribute("data-label")).isEqualTo(D.minusDays(3).toString());
-                    wait.until(d -> d.findElements(By.cssSelector("#chart-gaps svg g.bar-group")).size() == 3);
                     assertThat(driver.findElement(By.id("charts-nights")).getText()).isEqualTo("4 noches");
+                    // gaps per store over time: one row per store, one cell per business date of the last 30 (up to
+                    // yesterday, D), each with its state; tienda_01 loaded 7 of them
+                    wait.until(d -> d.findElements(By.cssSelector("#chart-gaps svg g.heat-row")).size() == 3);
+                    for (String id : List.of("tienda_01", "tienda_02", "tienda_08")) {
+                        assertThat(driver.findElements(By.cssSelector("#chart-gaps g.heat-row[data-store='" + id
+                                + "'] rect.cell"))).as(id).hasSize(30);
+                    }
+                    assertThat(driver.findElements(By.cssSelector("#chart-gaps g.heat-row[data-store='tienda_01']"
+                            + " rect.cell[data-state='loaded']"))).hasSize(7);
+                    assertThat(driver.findElements(By.cssSelector("#chart-gaps g.heat-row[data-store='tienda_01']"
+                            + " rect.cell[data-state='missing']"))).hasSize(23);
+                    assertThat(driver.findElement(By.cssSelector("#chart-gaps g.heat-row[data-store='tienda_01']"
+                            + " rect.cell:last-of-type")).getAttribute("data-date")).isEqualTo(D.toString());
+                    assertThat(driver.findElement(By.cssSelector("#chart-gaps g.heat-row[data-store='tienda_08']"
+                            + " text.count")).getText()).isEqualTo("30 faltan");
+                    assertThat(driver.findElements(By.cssSelector("#chart-gaps g.legend rect"))).hasSize(4);
+                    assertThat(driver.findElement(By.id("chart-gaps-range")).getText())
+                            .isEqualTo(D.minusDays(29) + " … " + D);
 
                     // the recovery buttons fill the sync form with the gaps answer's ranges
                     wait.until(d -> !d.findElements(By.cssSelector("#gaps tr[data-store='tienda_01'] button.rec")).isEmpty());
@@ -114,6 +132,8 @@ class SeedPanelsBrowserTest {
                     assertThat(noHorizontalScroll(driver)).as("fits 1366x768").isTrue();
                     ((JavascriptExecutor) driver).executeScript("document.getElementById('charts-card').scrollIntoView();");
                     OperatorPageBrowserTest.screenshot(driver, "operator-page-charts.png");
+                    ((JavascriptExecutor) driver).executeScript("document.getElementById('chart-gaps').scrollIntoView();");
+                    OperatorPageBrowserTest.screenshot(driver, "operator-page-gaps.png");
 
                     // a store disabled from the page
                     wait.until(d -> !d.findElements(By.cssSelector("#stores tr[data-store='tienda_02'] button.store-toggle")).isEmpty());
@@ -138,6 +158,23 @@ class SeedPanelsBrowserTest {
                     wait.until(d -> String.valueOf(rows).equals(d.findElement(
                             By.cssSelector("#inventory tbody tr[data-store='tienda_01'] td.rows")).getText()));
                     wait.until(d -> d.findElement(By.id("inv-last")).getText().contains("SUCCEEDED"));
+
+                    // one store's "Sincronizar": POST /api/inventory/tienda_08/trigger, that store only; none for
+                    // the disabled store
+                    assertThat(driver.findElements(By.cssSelector("#inventory tr[data-store='tienda_02'] button.inv-store-sync")))
+                            .isEmpty();
+                    long allRun = ledger.inventoryStores().get("tienda_08").lastRun();
+                    click(driver, "#inventory tr[data-store='tienda_08'] button.inv-store-sync");
+                    wait.until(d -> d.findElement(By.id("inv-message")).getText().startsWith("Inventario de tienda_08 iniciado"));
+                    wait.until(d -> ledger.inventoryStores().get("tienda_08").lastRun() != allRun);
+                    io.fluxion.orchestrator.ledger.KlkRunRecord one = ledger.recentKlkRuns("inventory-all", 5).stream()
+                            .filter(r -> r.id() == ledger.inventoryStores().get("tienda_08").lastRun()).findFirst().orElseThrow();
+                    assertThat(one.detail()).startsWith("store tienda_08, asked by api POST /api/inventory/tienda_08/trigger from 127.0.0.1");
+                    assertThat(ledger.inventoryStores().get("tienda_01").lastRun()).isEqualTo(allRun);
+                    wait.until(d -> d.findElement(By.id("inv-last")).getText().startsWith("#" + one.id() + " SUCCEEDED"));
+                    wait.until(d -> String.valueOf(one.id()).equals(((JavascriptExecutor) d).executeScript("var e = document"
+                            + ".querySelector(\"#inventory tr[data-store='tienda_08'] td:nth-child(5) span\"); return e ?"
+                            + " e.textContent.substr(1) : '';")));
                     OperatorPageBrowserTest.screenshot(driver, "operator-page-inventory.png");
 
                     // on a phone: still no sideways scrolling of the page
@@ -148,6 +185,8 @@ class SeedPanelsBrowserTest {
                     wait.until(d -> d.findElement(By.id("gaps")).isDisplayed());
                     assertThat(noHorizontalScroll(driver)).as("the Ventas tab fits a phone's width").isTrue();
                     OperatorPageBrowserTest.screenshot(driver, "operator-page-phone.png");
+                    ((JavascriptExecutor) driver).executeScript("document.getElementById('chart-gaps').scrollIntoView();");
+                    OperatorPageBrowserTest.screenshot(driver, "operator-page-gaps-phone.png");
                 } finally {
                     driver.quit();
                 }
