@@ -48,8 +48,15 @@ class StagedStrategyTest {
     static final String CLUSTER = "fluxion-cluster";
     static final String SERVICE = "fluxion-backend";
     static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_03");
-    /** The slow store: every read from it waits, so its pull takes seconds (SLOW_PULL). */
+    /** The slow store: every read from it waits {@link #SLOW_READ}, so its pull takes seconds. */
     static final String SLOW = "tienda_02";
+    /**
+     * The wait of each read from the slow store: 10 ms makes its pull about 5 s, which keeps the suite short; the
+     * issue's story (a store slowed to take 60 s) is {@code -Dfluxion.test.slow-read=120ms} (the pull then takes about
+     * a minute in each strategy, and the comparison is the same).
+     */
+    static final Duration SLOW_READ = io.fluxion.orchestrator.config.Durations.parse("fluxion.test.slow-read",
+            System.getProperty("fluxion.test.slow-read", "10ms"));
     static final List<String> ONE_STOP = List.of("UpdateService(0)", "DescribeServices->1", "DescribeServices->0",
             "UpdateService(1)", "DescribeServices->0", "DescribeServices->1");
 
@@ -136,7 +143,7 @@ class StagedStrategyTest {
 
     @Test
     void stagedStopsTheBackendOnlyToMergeWhileStopFirstKeepsItDownForTheWholePullAndBothLoadTheSame() {
-        proxy.slow(Duration.ofMillis(10));
+        proxy.slow(SLOW_READ);
 
         // staged
         Path stagedData = tmp.resolve("staged");
