@@ -52,7 +52,7 @@ class StagedStrategyTest {
     static final String SLOW = "tienda_02";
     /**
      * The wait of each read from the slow store: 10 ms makes its pull about 5 s, which keeps the suite short; the
-     * issue's story (a store slowed to take 60 s) is {@code -Dfluxion.test.slow-read=120ms} (the pull then takes about
+     * issue's story (a store slowed to take 60 s) is {@code -Dfluxion.test.slow-read=160ms} (the pull then takes about
      * a minute in each strategy, and the comparison is the same).
      */
     static final Duration SLOW_READ = io.fluxion.orchestrator.config.Durations.parse("fluxion.test.slow-read",
