@@ -3,26 +3,17 @@ package io.fluxion.orchestrator.klk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.InventoryStoreRecord;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
-import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
+import io.fluxion.orchestrator.testing.InventoryScene;
 import io.fluxion.orchestrator.testing.MutableClock;
-import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.TcpProxy;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterAll;
@@ -42,48 +33,30 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InventoryAllTest {
     static final String TOKEN = "tok-inventory-all-0123456789abcdef0123";
-    static final LocalDate DAY = LocalDate.of(2026, 11, 20);
-    static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_08");
+    static final List<String> STORES = InventoryScene.STORES;
 
     @TempDir
     static Path tmp;
-    static StoreServer stores;
+    static InventoryScene scene;
     static TcpProxy proxy;
     static HttpApp app;
     static MutableClock clock;
 
     @BeforeAll
     static void start() throws Exception {
-        stores = StoreServer.start(tmp.resolve("stores"));
-        stores.createStore("tienda_01", false, DAY, DAY);
-        stores.createStore("tienda_02", false, DAY, DAY);
-        stores.createStore("tienda_08", true, DAY, DAY);
-        proxy = new TcpProxy(stores.port());
-        Map<String, String> props = Apps.base(tmp.resolve("data"));
-        props.put("fluxion.klk.enabled", "false");
-        props.put("fluxion.inventory.enabled", "false");
-        props.put("fluxion.etl.chunk-size", "7");
-        // the rule checked here (a fire inside the window hours is skipped) is stop-first's; staged skips only while
-        // a merge has the backend down (KlkDirectModeTest, StagedMaintenanceStatusTest)
-        props.put("fluxion.window.strategy", "stop-first");
-        props.put("fluxion.etl.redeliveries", "1");
-        Map<String, Integer> legacy = new LinkedHashMap<>();
-        legacy.put("tienda_01", stores.port());
-        legacy.put("tienda_02", proxy.port());
-        props.putAll(stores.storeProperties(legacy, "legacy"));
-        stores.storeProperties(Map.of("tienda_08", stores.port()), "klk").forEach(props::putIfAbsent);
-        props.put("fluxion.api.token", TOKEN);
-        clock = MutableClock.caracas(2026, 11, 21, 12, 0).ticking();
-        app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock));
+        // the rule checked here (a fire inside the window hours is skipped) is stop-first's, the scene's; staged
+        // skips only while a merge has the backend down (KlkDirectModeTest, StagedMaintenanceStatusTest)
+        scene = InventoryScene.start(tmp, TOKEN, Map.of());
+        proxy = scene.proxy;
+        app = scene.app;
+        clock = scene.clock;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (scene != null) {
+            scene.close();
         }
-        proxy.close();
-        stores.close();
     }
 
     /** Triggers inventory-all through the API and waits for its end; the run's ledger record. */
@@ -105,49 +78,16 @@ class InventoryAllTest {
         return run;
     }
 
-    /** Every (code, description, quantity) of a store's source inventory. */
     static TreeSet<String> source(String store) throws Exception {
-        return sourceOf(stores, store);
+        return scene.source(store);
     }
 
-    static TreeSet<String> sourceOf(StoreServer stores, String store) throws Exception {
-        try (Connection c = DriverManager.getConnection(stores.url(store), "sa", "")) {
-            return rows(c, "SELECT codigo_producto, descripcion, cantidad FROM inventario");
-        }
-    }
-
-    /** Every (code, description, quantity) inventario_raw holds for a store. */
     static TreeSet<String> duck(String store) throws Exception {
-        return duckOf(tmp, store);
-    }
-
-    static TreeSet<String> duckOf(Path tmp, String store) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("duckdb.read_only", "true");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + tmp.resolve("data").resolve("fluxion.duckdb"), p)) {
-            return rows(c, "SELECT codigo_producto, descripcion, cantidad FROM inventario_raw WHERE ubicacion_id = '"
-                    + store + "'");
-        }
-    }
-
-    static TreeSet<String> rows(Connection c, String sql) throws Exception {
-        TreeSet<String> out = new TreeSet<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getBigDecimal(3).stripTrailingZeros().toPlainString());
-            }
-        }
-        return out;
+        return scene.duck(store);
     }
 
     static void sourceUpdate(String store, String sql) throws Exception {
-        update(stores, store, sql);
-    }
-
-    static void update(StoreServer stores, String store, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(stores.url(store), "sa", ""); Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
-        }
+        scene.update(store, sql);
     }
 
     @Test

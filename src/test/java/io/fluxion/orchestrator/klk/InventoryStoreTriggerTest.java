@@ -3,17 +3,14 @@ package io.fluxion.orchestrator.klk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fluxion.orchestrator.FluxionConfiguration;
 import io.fluxion.orchestrator.ledger.InventoryStoreRecord;
 import io.fluxion.orchestrator.ledger.KlkRunRecord;
-import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.HttpApp;
+import io.fluxion.orchestrator.testing.InventoryScene;
 import io.fluxion.orchestrator.testing.MutableClock;
-import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,48 +35,30 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InventoryStoreTriggerTest {
     static final String TOKEN = "tok-inventory-store-0123456789abcdef01";
-    static final LocalDate DAY = LocalDate.of(2026, 11, 20);
-    static final List<String> STORES = List.of("tienda_01", "tienda_02", "tienda_08");
+    static final List<String> STORES = InventoryScene.STORES;
 
     @TempDir
     static Path tmp;
-    static StoreServer stores;
+    static InventoryScene scene;
     static TcpProxy proxy;
     static HttpApp app;
     static MutableClock clock;
 
     @BeforeAll
     static void start() throws Exception {
-        stores = StoreServer.start(tmp.resolve("stores"));
-        stores.createStore("tienda_01", false, DAY, DAY);
-        stores.createStore("tienda_02", false, DAY, DAY);
-        stores.createStore("tienda_08", true, DAY, DAY);
-        proxy = new TcpProxy(stores.port());
-        Map<String, String> props = Apps.base(tmp.resolve("data"));
-        props.put("fluxion.klk.enabled", "false");
-        props.put("fluxion.inventory.enabled", "false");
-        props.put("fluxion.inventory.timeout", "5s");
-        props.put("fluxion.etl.chunk-size", "7");
-        // the window-hours rule checked here is stop-first's (staged skips only while a merge has the backend down)
-        props.put("fluxion.window.strategy", "stop-first");
-        props.put("fluxion.etl.redeliveries", "1");
-        Map<String, Integer> legacy = new LinkedHashMap<>();
-        legacy.put("tienda_01", stores.port());
-        legacy.put("tienda_02", proxy.port());
-        props.putAll(stores.storeProperties(legacy, "legacy"));
-        stores.storeProperties(Map.of("tienda_08", stores.port()), "klk").forEach(props::putIfAbsent);
-        props.put("fluxion.api.token", TOKEN);
-        clock = MutableClock.caracas(2026, 11, 21, 12, 0).ticking();
-        app = HttpApp.start(props, Map.of(FluxionConfiguration.CLOCK, clock));
+        // the window-hours rule checked here is stop-first's, the scene's (staged skips only while a merge has the
+        // backend down)
+        scene = InventoryScene.start(tmp, TOKEN, Map.of("fluxion.inventory.timeout", "5s"));
+        proxy = scene.proxy;
+        app = scene.app;
+        clock = scene.clock;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (scene != null) {
+            scene.close();
         }
-        proxy.close();
-        stores.close();
     }
 
     @AfterEach
@@ -126,11 +105,11 @@ class InventoryStoreTriggerTest {
     }
 
     static TreeSet<String> source(String store) throws Exception {
-        return InventoryAllTest.sourceOf(stores, store);
+        return scene.source(store);
     }
 
     static TreeSet<String> duck(String store) throws Exception {
-        return InventoryAllTest.duckOf(tmp, store);
+        return scene.duck(store);
     }
 
     @Test
@@ -145,8 +124,8 @@ class InventoryStoreTriggerTest {
         }
         // every source changes; only tienda_02 is asked for
         for (String id : STORES) {
-            InventoryAllTest.update(stores, id, "UPDATE inventario SET cantidad = cantidad + 2 WHERE codigo_producto = 'P00001'");
-            InventoryAllTest.update(stores, id, "INSERT INTO inventario VALUES ('Z00001', 'Nuevo " + id + "', 3)");
+            scene.update(id, "UPDATE inventario SET cantidad = cantidad + 2 WHERE codigo_producto = 'P00001'");
+            scene.update(id, "INSERT INTO inventario VALUES ('Z00001', 'Nuevo " + id + "', 3)");
         }
         InventoryStoreRecord heldBefore = app.ledger().inventoryStores().get("tienda_01");
 
@@ -255,7 +234,7 @@ class InventoryStoreTriggerTest {
     @Order(4)
     void insideTheWindowHoursItIsSkippedWithTheReason() throws Exception {
         TreeSet<String> t1 = duck("tienda_01");
-        InventoryAllTest.update(stores, "tienda_01", "DELETE FROM inventario WHERE codigo_producto = 'P00003'");
+        scene.update("tienda_01", "DELETE FROM inventario WHERE codigo_producto = 'P00003'");
         clock.setCaracas(2026, 11, 22, 2, 0);
         HttpApp.Resp inside = app.send("POST", "/api/inventory/tienda_01/trigger", null, TOKEN);
         assertThat(inside.status()).as(inside.text()).isEqualTo(409);
