@@ -200,8 +200,8 @@ class KeysetChunksTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(200);
-        assertThat(second).as("waits for the previous append").isNotDone();
+        assertThatThrownBy(() -> second.get(200, TimeUnit.MILLISECONDS)).as("waits for the previous append")
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
         load.gate.countDown();
         second.get(10, TimeUnit.SECONDS);
         chunks.next(ex);
