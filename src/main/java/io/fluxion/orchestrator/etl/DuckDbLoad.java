@@ -47,8 +47,16 @@ abstract class DuckDbLoad implements Load {
         }
     }
 
-    /** Appends with a fresh Appender on this load's connection: flushed (which throws on a bad row), then closed. */
-    protected final void appendRows(String table, AppenderRows rows) {
+    /**
+     * Appends with a fresh Appender on this load's connection: flushed (which throws on a bad row), then closed.
+     * Runs on the load's writer thread while the route pulls the next chunk: a commit or rollback from the route's
+     * thread waits for the chunk being appended (they hold the same lock), and a chunk that comes after the load
+     * ended is refused.
+     */
+    protected final synchronized void appendRows(String table, AppenderRows rows) {
+        if (done) {
+            throw new LoadException("the load of " + what + " has already ended: a chunk came after it", null);
+        }
         try {
             DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
             try {
@@ -70,7 +78,7 @@ abstract class DuckDbLoad implements Load {
     }
 
     @Override
-    public final void commit() {
+    public final synchronized void commit() {
         try {
             conn.commit();
             done = true;
@@ -82,7 +90,7 @@ abstract class DuckDbLoad implements Load {
     }
 
     @Override
-    public final void rollback() {
+    public final synchronized void rollback() {
         if (done) {
             return;
         }

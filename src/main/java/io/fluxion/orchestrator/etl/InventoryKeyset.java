@@ -15,6 +15,9 @@ public final class InventoryKeyset implements Keyset {
     private final int chunkSize;
     private final InventoryLoad load;
     private boolean unkeyed;
+    private String key = "";
+    /** The chunk of the second statement, once it is taken (appended without moving the load's key). */
+    private List<Map<String, Object>> unkeyedChunk;
 
     /** {@code unkeyedQuery} may be null: the rows without a code are then not read. */
     public InventoryKeyset(String keyedQuery, String unkeyedQuery, int chunkSize, InventoryLoad load) {
@@ -33,28 +36,42 @@ public final class InventoryKeyset implements Keyset {
     public Map<String, Object> parameters() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("filas", chunkSize);
-        p.put("ultimo_codigo", load.lastCode());
+        p.put("ultimo_codigo", key);
         return p;
     }
 
+    /** The key of the next keyed chunk: the last product code this keyset took ("" before the first chunk). */
+    public String key() {
+        return key;
+    }
+
     @Override
-    public boolean append(List<Map<String, Object>> rows) {
+    public boolean advance(List<Map<String, Object>> rows) {
         if (unkeyed) {
             // the rows without a product code come in one statement: nothing pages them
-            int n = load.appendUnkeyed(rows);
-            if (n >= chunkSize) {
+            if (rows.size() >= chunkSize) {
                 throw new SourceRowsException("the inventory's rows without a product code filled a whole chunk ("
-                        + n + " rows): they cannot be paged and some would be left out; fix the source's codes or"
-                        + " raise fluxion.etl.chunk-size");
+                        + rows.size() + " rows): they cannot be paged and some would be left out; fix the source's"
+                        + " codes or raise fluxion.etl.chunk-size");
             }
+            unkeyedChunk = rows;
             return false;
         }
-        String before = load.lastCode();
-        int n = load.append(rows);
-        if (n >= chunkSize) {
-            if (before.equals(load.lastCode())) {
-                throw new SourceRowsException("a full inventory chunk of " + n + " rows did not move the keyset past"
-                        + " codigo_producto '" + before + "': the next chunk would be the same");
+        String before = key;
+        if (!rows.isEmpty()) {
+            String code = Columns.resolve(rows.get(0), new String[] {InventoryLoad.SOURCE_COLUMNS[0]})[0];
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                Object v = rows.get(i).get(code);
+                if (v != null) {
+                    key = v.toString();
+                    break;
+                }
+            }
+        }
+        if (rows.size() >= chunkSize) {
+            if (before.equals(key)) {
+                throw new SourceRowsException("a full inventory chunk of " + rows.size() + " rows did not move the"
+                        + " keyset past codigo_producto '" + before + "': the next chunk would be the same");
             }
             return true;
         }
@@ -63,6 +80,26 @@ public final class InventoryKeyset implements Keyset {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public void appendChunk(List<Map<String, Object>> rows) {
+        if (rows == unkeyedChunk) {
+            load.appendUnkeyed(rows);
+        } else {
+            load.append(rows);
+        }
+    }
+
+    /** Both at once (the chunk appended first, as {@link Keyset#append} does), the second statement's chunk unkeyed. */
+    @Override
+    public boolean append(List<Map<String, Object>> rows) {
+        if (unkeyed) {
+            load.appendUnkeyed(rows);
+        } else {
+            load.append(rows);
+        }
+        return advance(rows);
     }
 
     @Override

@@ -15,7 +15,8 @@ public class InventoryLoad extends DuckDbLoad {
 
     private final String storeId;
     private final LocalDateTime extractedAt;
-    private long rows;
+    /** Read by the route's thread while the writer thread appends (the messages' "after n rows"). */
+    private volatile long rows;
     private long withoutCode;
     private String lastCode = "";
 

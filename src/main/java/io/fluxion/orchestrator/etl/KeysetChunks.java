@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The steps of the {@code keyset-chunks} route ({@code routes/keyset-chunks.camel.yaml}), shared by the window's
  * store ETL and the KLK direct mode: the next chunk's query of the {@link KeysetPull} on the exchange, the chunk
- * appended to its load, and the rule of the {@code source-retry} route configuration (which source errors are
+ * handed to its load's writer thread (appended while the next chunk is pulled), the wait for the last append, and
+ * the rule of the {@code source-retry} route configuration (which source errors are
  * redelivered). The pull (camel-jdbc through {@link SourcePull}) and the load only meet here.
  */
 public class KeysetChunks {
@@ -23,6 +28,7 @@ public class KeysetChunks {
     /** Longest wait between two redeliveries (routes/keyset-chunks.camel.yaml, maximumRedeliveryDelay). */
     static final long MAX_REDELIVERY_DELAY_MILLIS = 120_000;
 
+    private static final long POLL_MILLIS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(KeysetChunks.class);
 
     private final int redeliveries;
@@ -64,17 +70,67 @@ public class KeysetChunks {
         ex.getIn().getHeaders().putAll(pull.keyset().parameters());
     }
 
-    /** Appends the chunk camel-jdbc returned to the load; another chunk follows when the keyset says so. */
+    /**
+     * Hands the chunk camel-jdbc returned to the load's writer thread, after the previous chunk's append has ended
+     * (its error fails the pull here): one chunk is appended while the next one is pulled, never more, so at most two
+     * chunks of a load are in memory. The keyset takes the chunk first (the next key, from its last row), so the next
+     * chunk can start at once; another chunk follows when the keyset says so.
+     */
     @SuppressWarnings("unchecked")
-    public void append(Exchange ex) {
+    public void append(Exchange ex) throws Exception {
         KeysetPull pull = pull(ex);
-        List<Map<String, Object>> rows = ex.getIn().getBody(List.class);
-        if (rows == null) {
-            rows = List.of();
-        }
-        pull.setMore(pull.keyset().append(rows));
-        pull.progress().chunkAppended(rows.size(), pull.keyset().load().rows());
+        List<Map<String, Object>> body = ex.getIn().getBody(List.class);
+        List<Map<String, Object>> rows = body == null ? List.of() : body;
+        awaitAppend(pull);
+        Keyset keyset = pull.keyset();
+        boolean more = keyset.advance(rows);
+        pull.appending(pull.writer().submit(() -> {
+            keyset.appendChunk(rows);
+            pull.progress().chunkAppended(rows.size(), keyset.load().rows());
+            return null;
+        }));
+        pull.setMore(more);
         ex.getIn().setBody(null);
+    }
+
+    /**
+     * The end of the pull: waits for the last chunk's append (its error fails the pull), so the caller commits a load
+     * that holds every chunk.
+     */
+    public void awaitAppends(Exchange ex) throws Exception {
+        awaitAppend(pull(ex));
+    }
+
+    /**
+     * Waits for the chunk the writer is appending, if any, and throws its error; gives up at once (the append goes on
+     * until its chunk ends, and the load's rollback waits for it) when the process stops or the pull's deadline
+     * passes.
+     */
+    private void awaitAppend(KeysetPull pull) throws Exception {
+        Future<?> f = pull.appending();
+        if (f == null) {
+            return;
+        }
+        while (true) {
+            try {
+                f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                break;
+            } catch (TimeoutException e) {
+                long rows = pull.keyset().load().rows();
+                if (stop.isRaised()) {
+                    throw new StopRequestedException(pull.label() + " stopped after " + rows + " rows while a chunk was"
+                            + " appended: " + stop.reason());
+                }
+                if (!clock.instant().isBefore(pull.deadline())) {
+                    throw new StoreTimeoutException(pull.label() + " ran past " + pull.limit() + " after " + rows
+                            + " rows, while a chunk was appended");
+                }
+            } catch (ExecutionException e) {
+                // left in place: a redelivery of this step fails the same way, and never appends a chunk twice
+                throw e.getCause() instanceof Exception x ? x : e;
+            }
+        }
+        pull.appending(null);
     }
 
     /**

@@ -1,6 +1,11 @@
 package io.fluxion.orchestrator.etl;
 
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One keyset pull in progress, as its owner (the window's store step, a KLK load) hands it to the
@@ -22,6 +27,9 @@ public final class KeysetPull {
     private final String limit;
     private final Progress progress;
     private volatile boolean more = true;
+    /** The chunk being appended on the writer thread (null: none yet, or the last one was awaited). */
+    private volatile Future<?> appending;
+    private ThreadPoolExecutor writer;
 
     /**
      * @param label      what the messages name: "store tienda_01 2026-11-20", "KLK klk-inventory tienda_08"
@@ -69,6 +77,49 @@ public final class KeysetPull {
 
     void setMore(boolean more) {
         this.more = more;
+    }
+
+    /**
+     * The load's writer: one thread, so the chunks are appended one at a time and in order; it ends on its own once
+     * idle (a pull that failed leaves nothing behind), and is a daemon.
+     */
+    synchronized ThreadPoolExecutor writer() {
+        if (writer == null) {
+            writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "chunk-append " + label);
+                t.setDaemon(true);
+                return t;
+            });
+            writer.allowCoreThreadTimeOut(true);
+        }
+        return writer;
+    }
+
+    Future<?> appending() {
+        return appending;
+    }
+
+    void appending(Future<?> f) {
+        this.appending = f;
+    }
+
+    /** Why the chunk handed to the writer failed, once it has; null while it runs, when it succeeded, or none. */
+    public Throwable appendFailure() {
+        Future<?> f = appending;
+        if (f == null || !f.isDone()) {
+            return null;
+        }
+        try {
+            f.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.CancellationException e) {
+            return e;
+        }
     }
 
     @Override

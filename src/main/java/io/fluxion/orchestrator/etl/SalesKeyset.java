@@ -14,6 +14,7 @@ public final class SalesKeyset implements Keyset {
     private final LocalDate date;
     private final int chunkSize;
     private final SalesLoad load;
+    private long key = SalesLoad.FIRST_ID;
 
     public SalesKeyset(String query, LocalDate date, int chunkSize, SalesLoad load) {
         this.query = query;
@@ -32,16 +33,39 @@ public final class SalesKeyset implements Keyset {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("desde", date.atStartOfDay());
         p.put("hasta", date.plusDays(1).atStartOfDay());
-        p.put("ultimo_id", load.lastId());
+        p.put("ultimo_id", key);
         p.put("filas", chunkSize);
         return p;
     }
 
+    /** The key of the next chunk: the id of the last row with an id this keyset took ({@link SalesLoad#FIRST_ID} before). */
+    public long key() {
+        return key;
+    }
+
+    /**
+     * The key moves to the chunk's last id (the rows come in id order: the load refuses them otherwise, when it
+     * appends them); rows with a NULL id at the end are passed over.
+     */
     @Override
-    public boolean append(List<Map<String, Object>> rows) {
-        long before = load.lastId();
-        int n = load.append(rows);
-        return moreChunks(n, before, load.lastId(), chunkSize);
+    public boolean advance(List<Map<String, Object>> rows) {
+        long before = key;
+        if (!rows.isEmpty()) {
+            String id = Columns.resolve(rows.get(0), new String[] {SalesLoad.SOURCE_COLUMNS[0]})[0];
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                Object v = rows.get(i).get(id);
+                if (v != null) {
+                    key = ((Number) v).longValue();
+                    break;
+                }
+            }
+        }
+        return moreChunks(rows.size(), before, key, chunkSize);
+    }
+
+    @Override
+    public void appendChunk(List<Map<String, Object>> rows) {
+        load.append(rows);
     }
 
     @Override

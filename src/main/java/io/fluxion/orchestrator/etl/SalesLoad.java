@@ -34,7 +34,8 @@ public class SalesLoad extends DuckDbLoad {
      */
     public static final long FIRST_ID = Long.MIN_VALUE;
 
-    private long rows;
+    /** Read by the route's thread while the writer thread appends (the messages' "after n rows"). */
+    private volatile long rows;
     private BigDecimal total = BigDecimal.ZERO;
     private long lastId = FIRST_ID;
     private long leftOut;

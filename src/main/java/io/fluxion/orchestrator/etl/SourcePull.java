@@ -16,8 +16,8 @@ import org.apache.camel.support.DefaultExchange;
 
 /**
  * Runs one chunk query (the camel-jdbc endpoint the store route names in {@link #ENDPOINT}, on the store's
- * {@link SourceDataSource}) on a thread of its own and waits for it only until the chunk's deadline, or until
- * the process stops.
+ * {@link SourceDataSource}) on a thread of its own and waits for it only until the chunk's deadline, until
+ * the process stops, or until the previous chunk's append (which runs meanwhile, see {@link KeysetChunks}) fails.
  * A query timeout bounds the chunk only when the driver enforces it and the network answers; this bound
  * holds whatever the driver does: past the deadline the route gives the chunk up (statement cancelled,
  * connection aborted, see {@link SourceChunk#giveUp}) and goes on with a {@link StoreTimeoutException}.
@@ -67,6 +67,8 @@ public class SourcePull {
                 : ex.getIn().getHeader("ultimo_codigo");
         String label = ex.getProperty(DATA_SOURCE, String.class) + " after " + after;
         SourceChunk chunk = new SourceChunk(label, deadline, clock);
+        // the keyset pull whose previous chunk is being appended meanwhile (KeysetChunks), if any
+        KeysetPull pull = ex.getProperty(KeysetChunks.PULL, KeysetPull.class);
         // a fresh exchange (not ex.copy(), which shares the route's unit-of-work state): body = the query,
         // headers = its parameters, the store's data source; a chunk given up can never touch ex again
         Exchange copy = new DefaultExchange(context);
@@ -86,6 +88,12 @@ public class SourcePull {
                 f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 break;
             } catch (TimeoutException e) {
+                Throwable appendFailed = pull == null ? null : pull.appendFailure();
+                if (appendFailed != null) {
+                    // the previous chunk could not be appended: the pull fails now, as it would after this chunk
+                    chunk.giveUp("the previous chunk's append failed");
+                    throw appendFailed instanceof Exception x ? x : new LoadException(appendFailed.toString(), appendFailed);
+                }
                 if (stop.isRaised()) {
                     chunk.giveUp("the process is stopping");
                     throw new StopRequestedException("chunk query given up: " + stop.reason());

@@ -62,7 +62,8 @@ import org.h2.tools.Server;
  * Run: {@code mvn -B -Pbench -DskipTests verify} (see docs/PERFORMANCE.md). Sizes via system properties
  * {@code bench.rows} (N, default 250000), {@code bench.reps} (3), {@code bench.naive.rows} (10000),
  * {@code bench.memory.stores} (16), {@code bench.memory.rows} (500000), {@code bench.http.seconds} (10), {@code bench.http.stores} (4, of the memory stores),
- * {@code bench.only} (comma list of sections 1-8 to run; default all).
+ * {@code bench.only} (comma list of sections 1-8 to run, or of the parts of section 8: {@code 8ab} the staging pull,
+ * {@code 8cd} merge and downtime of the memory stores, {@code 8e} the merge alone; default all).
  */
 public final class EtlBenchmark {
     private static final LocalDate D = LocalDate.of(2026, 11, 1);
@@ -103,8 +104,17 @@ public final class EtlBenchmark {
     }
 
     private boolean section(int n) {
+        return section(String.valueOf(n));
+    }
+
+    /**
+     * A section ("8") or a part of one, which its section also runs: "8ab" (the staging pull), "8cd" (merge and
+     * downtime of the memory stores), "8e" (the merge alone).
+     */
+    private boolean section(String n) {
         String only = System.getProperty("bench.only", "");
-        return only.isBlank() || Arrays.asList(only.split(",")).contains(String.valueOf(n));
+        List<String> chosen = Arrays.asList(only.split(","));
+        return only.isBlank() || chosen.contains(n) || (n.length() > 1 && chosen.contains(n.substring(0, 1)));
     }
 
     private int run() throws Exception {
@@ -117,6 +127,12 @@ public final class EtlBenchmark {
         int httpStores = Math.min(memStores, intProp("bench.http.stores", 4));
 
         machine();
+        if (System.getProperty("bench.only", "").equals("8e")) {
+            // the merge alone needs no store
+            mergeAlone(memStores, memRows);
+            summary.forEach(System.out::println);
+            return 0;
+        }
         server = Server.createTcpServer("-tcpPort", "0", "-baseDir", work.resolve("h2").toString(), "-ifNotExists").start();
         say("H2 TCP server on 127.0.0.1:%d, business date %s, work dir %s", server.getPort(), D, work);
 
@@ -197,10 +213,10 @@ public final class EtlBenchmark {
                     par, median(rates), ratio),
                     "aim 1.6x (no floor)", ratio >= 1.6 ? "PASS (aim met)" : "BELOW aim");
         }
-        if (section(8)) {
+        if (section("8ab")) {
             stagedPull(reps, raw);
         }
-        if (section(6) || section(7) || section(8)) {
+        if (section(6) || section(7) || section("8cd")) {
             if (section(6) || section(7)) {
                 requireJar();
             }
@@ -215,8 +231,11 @@ public final class EtlBenchmark {
         if (section(7)) {
             http(httpSeconds, httpStores, memRows);
         }
-        if (section(8)) {
+        if (section("8cd")) {
             stagedMerge(memStores, memRows, raw);
+        }
+        if (section("8e")) {
+            mergeAlone(memStores, memRows);
         }
 
         System.out.println();
@@ -348,9 +367,15 @@ public final class EtlBenchmark {
     }
 
     /** What a run-window of either strategy did, from its ledger. */
-    private record Run(long rows, double stagingSeconds, double mergeSeconds, double downtimeSeconds, double wallSeconds) {
+    private record Run(long rows, double stagingSeconds, double mergeSeconds, double downtimeSeconds, double wallSeconds,
+                       double cpuSeconds) {
         double stagingRate() {
             return rows / stagingSeconds;
+        }
+
+        /** CPU seconds of this JVM (app + H2 server + DuckDB) per million rows, the whole run-window. */
+        double cpuPerMillion() {
+            return cpuSeconds / rows * 1e6;
         }
     }
 
@@ -364,9 +389,11 @@ public final class EtlBenchmark {
         p.putAll(storeProps(dbs));
         p.put("fluxion.etl.parallelism", String.valueOf(parallelism));
         p.put("fluxion.window.strategy", strategy);
+        double cpu0 = cpu();
         long t0 = System.nanoTime();
         Apps.WindowResult r = Apps.runWindow(p, null, "--date", D.toString());
         double wall = secs(t0);
+        double cpuSeconds = cpu() - cpu0;
         if (r.exitCode() != 0) {
             throw new IllegalStateException("run-window exited " + r.exitCode() + ": " + r.output() + r.errors());
         }
@@ -406,31 +433,54 @@ public final class EtlBenchmark {
             throw new IllegalStateException("ledger says " + rows + " rows, DuckDB holds " + loaded);
         }
         deleteTree(dataDir);
-        return new Run(rows, staged == null ? 0 : Duration.between(first, staged).toNanos() / 1e9, merge, downtime, wall);
+        return new Run(rows, staged == null ? 0 : Duration.between(first, staged).toNanos() / 1e9, merge, downtime, wall,
+                cpuSeconds);
     }
 
-    /** (8a, 8b) the staging pull of one store and of two in parallel, against the raw scan of the same run. */
+    /**
+     * (8a, 8b) the staging pull of one store and of two in parallel, against the raw scan of the same run; with the
+     * CPU time of this JVM (app, H2 store server and DuckDB) per million rows, which bounds what two stores can reach
+     * on this machine's cores.
+     */
     private void stagedPull(int reps, double raw) throws SQLException {
         List<Double> one = new ArrayList<>();
         List<Double> two = new ArrayList<>();
         List<Double> raws = new ArrayList<>();
+        List<Double> twoCpu = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < reps; i++) {
-            raws.add(rawScan("big").rate());
+            double load = load();
+            double c0 = cpu();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long client0 = threads.getCurrentThreadCpuTime();
+            Measure scan = rawScan("big");
+            double scanCpu = cpu() - c0;
+            double clientCpu = (threads.getCurrentThreadCpuTime() - client0) / 1e9;
+            raws.add(scan.rate());
             Run a = strategyRun(List.of("big"), 1, "staged");
             Run b = strategyRun(List.of("big", "big2"), 2, "staged");
             one.add(a.stagingRate());
             two.add(b.stagingRate());
-            say("  rep %d: raw scan %,.0f rows/s, staged one store %,.0f rows/s (merge %.2f s), two stores %,.0f rows/s"
-                    + " (merge %.2f s)", i + 1, raws.get(i), a.stagingRate(), a.mergeSeconds(), b.stagingRate(),
-                    b.mergeSeconds());
+            twoCpu.add(b.cpuPerMillion());
+            say("  rep %d (load average %.1f): raw scan %,.0f rows/s, staged one store %,.0f rows/s (merge %.2f s), two"
+                    + " stores %,.0f rows/s (merge %.2f s)", i + 1, load, raws.get(i), a.stagingRate(), a.mergeSeconds(),
+                    b.stagingRate(), b.mergeSeconds());
+            say("    CPU s per million rows: raw scan %.2f (H2 server %.2f, the scanning client %.2f; %.2f cores busy),"
+                    + " staged one store %.2f, two stores %.2f (whole run-window, merge included)", scanCpu / scan.rows()
+                    * 1e6, (scanCpu - clientCpu) / scan.rows() * 1e6, clientCpu / scan.rows() * 1e6, scanCpu
+                    / scan.seconds(), a.cpuPerMillion(), b.cpuPerMillion());
         }
         double base = Math.max(raw, Collections.max(raws));
         double r1 = Collections.max(one) / base;
         double r2 = Collections.max(two) / base;
+        // every core busy with this run alone: the most two stores can reach
+        double bound = cores / Collections.min(twoCpu) * 1e6;
+        say("  two stores' ceiling on %d cores (this JVM's CPU per row, nothing else running): %,.0f rows/s = %.2f x the"
+                + " raw scan", cores, bound, bound / base);
         result("8a staged pull, one store", String.format("%,.0f rows/s (median %,.0f) = %.2f x raw scan",
                 Collections.max(one), median(one), r1), "aim 0.95 (no floor)", r1 >= 0.95 ? "PASS (aim met)" : "BELOW aim");
         result("8b staged pull, two stores, parallelism=2", String.format("%,.0f rows/s (median %,.0f) = %.2f x raw"
-                + " scan", Collections.max(two), median(two), r2), "aim 1.8x (no floor)",
+                + " scan; CPU ceiling %.2f x", Collections.max(two), median(two), r2, bound / base), "aim 1.8x (no floor)",
                 r2 >= 1.8 ? "PASS (aim met)" : "BELOW aim");
     }
 
@@ -455,6 +505,117 @@ public final class EtlBenchmark {
                 + " %.3f x (%.0f x shorter)", staged.downtimeSeconds(), stopFirst.downtimeSeconds(),
                 staged.downtimeSeconds() / stopFirst.downtimeSeconds(), stopFirst.downtimeSeconds()
                         / staged.downtimeSeconds()), "downtime independent of the rows pulled", "MEASURED");
+    }
+
+    /**
+     * (8e) the merge alone, without the app around it: {@code stores} staging files of {@code rows} rows each (one
+     * store and date per file), merged by {@link io.fluxion.orchestrator.etl.StagedMerge} into a new analytics file,
+     * then the file closed (its checkpoint): wall time and this JVM's CPU time. Twice: staging files written by one
+     * DuckDB INSERT from a range, and written as the staging loads write them ({@code Staging}'s SalesLoad: the
+     * Appender, chunks of fluxion.etl.chunk-size rows, one transaction per file).
+     */
+    private void mergeAlone(int stores, int rows) throws Exception {
+        mergeAlone(stores, rows, false);
+        mergeAlone(stores, rows, true);
+    }
+
+    private void mergeAlone(int stores, int rows, boolean appender) throws Exception {
+        Path dir = work.resolve("merge-alone");
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        String ddl = new String(EtlBenchmark.class.getResourceAsStream("/sql/duckdb-schema.sql").readAllBytes(),
+                StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+        List<io.fluxion.orchestrator.etl.StagedMerge.Pair> pairs = new ArrayList<>();
+        long t = System.nanoTime();
+        long stepMicros = 15L * 3600 * 1_000_000 / rows;
+        io.fluxion.orchestrator.etl.Staging staging = new io.fluxion.orchestrator.etl.Staging(dir, java.time.Clock.systemUTC());
+        for (int i = 0; i < stores; i++) {
+            String id = String.format("m%02d", i);
+            Path f = staging.file(id);
+            if (appender) {
+                io.fluxion.orchestrator.etl.SalesLoad load = staging.beginSalesLoad(id, D, 1);
+                int chunk = 20_000;
+                for (int from = 1; from <= rows; from += chunk) {
+                    List<Map<String, Object>> c = new ArrayList<>(chunk);
+                    for (long x = from; x < Math.min(rows + 1L, from + chunk); x++) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("ID", x);
+                        row.put("NUMERO_FACTURA", String.format("B-%08d", x / 4));
+                        row.put("LINEA", (int) (x % 4 + 1));
+                        row.put("FECHA_HORA", D.atTime(7, 0).plusNanos(x * stepMicros * 1000));
+                        row.put("CODIGO_PRODUCTO", String.format("P%05d", x * 7919 % 5000));
+                        row.put("DESCRIPCION", x % 37 == 0 ? null : "Artículo ñandú " + (x * 7919 % 5000));
+                        java.math.BigDecimal qty = java.math.BigDecimal.valueOf(x % 5000, 3).add(java.math.BigDecimal.ONE);
+                        java.math.BigDecimal price = java.math.BigDecimal.valueOf(x * 31 % 2_000_000, 4)
+                                .add(new java.math.BigDecimal("0.5000"));
+                        row.put("CANTIDAD", qty);
+                        row.put("PRECIO_UNITARIO", price);
+                        row.put("TOTAL", qty.multiply(price).setScale(4, java.math.RoundingMode.HALF_UP));
+                        c.add(row);
+                    }
+                    load.append(c);
+                }
+                load.commit();
+            } else {
+                try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + f); Statement st = c.createStatement()) {
+                    for (String sql : ddl.split(";")) {
+                        if (!sql.isBlank()) {
+                            st.execute(sql);
+                        }
+                    }
+                    st.execute("INSERT INTO ventas_raw SELECT '" + id + "', DATE '" + D + "', x, 'B-' || lpad((x // 4)::VARCHAR,"
+                            + " 8, '0'), (x % 4 + 1)::INT, TIMESTAMP '" + D + " 07:00:00' + to_microseconds(x * "
+                            + stepMicros + "), 'P' || lpad(((x * 7919) % 5000)::VARCHAR, 5, '0'),"
+                            + " CASE WHEN x % 37 = 0 THEN NULL ELSE 'Artículo ñandú ' || ((x * 7919) % 5000) END,"
+                            + " ((x % 5000) / 1000.0 + 1)::DECIMAL(14,3), (((x * 31) % 2000000) / 10000.0 + 0.5)::DECIMAL(18,4),"
+                            + " (((x % 5000) / 1000.0 + 1) * (((x * 31) % 2000000) / 10000.0 + 0.5))::DECIMAL(18,4), 1,"
+                            + " TIMESTAMP '2026-12-02 10:00:00' FROM range(1, " + (rows + 1) + ") t(x)");
+                }
+            }
+            pairs.add(new io.fluxion.orchestrator.etl.StagedMerge.Pair(id, D, f));
+        }
+        staging.close();
+        String how = appender ? "by the staging loads' Appender" : "by one INSERT each";
+        long stagedBytes = 0;
+        for (io.fluxion.orchestrator.etl.StagedMerge.Pair p : pairs) {
+            stagedBytes += Files.size(p.file());
+        }
+        say("  merge alone: %d staging files x %,d rows written %s (%.1f s, %,d MB)", stores, rows, how, secs(t),
+                stagedBytes >> 20);
+        List<Double> walls = new ArrayList<>();
+        int reps = intProp("bench.reps", 3);
+        for (int r = 0; r < reps; r++) {
+            Path analytics = dir.resolve("analytics-" + r + ".duckdb");
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + analytics); Statement st = c.createStatement()) {
+                for (String sql : ddl.split(";")) {
+                    if (!sql.isBlank()) {
+                        st.execute(sql);
+                    }
+                }
+            }
+            double load = load();
+            double c0 = cpu();
+            long t0 = System.nanoTime();
+            long merged;
+            double mergeSecs;
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + analytics)) {
+                merged = io.fluxion.orchestrator.etl.StagedMerge.merge(c, pairs, true).stream()
+                        .mapToLong(io.fluxion.orchestrator.etl.StagedMerge.Outcome::rows).sum();
+                mergeSecs = secs(t0);
+            }
+            double wall = secs(t0);
+            double cpuSecs = cpu() - c0;
+            walls.add(wall);
+            say("  rep %d (load average %.1f): %,d rows merged in %.2f s (transaction %.2f s, close %.2f s), CPU %.2f s"
+                    + " (%.2f cores busy); file %,d MB", r + 1, load, merged, wall, mergeSecs, wall - mergeSecs, cpuSecs,
+                    cpuSecs / wall, Files.size(analytics) >> 20);
+            Files.deleteIfExists(analytics);
+        }
+        double best = Collections.min(walls);
+        result("8e merge alone, " + stores + " x " + String.format("%,d", rows) + " rows written " + (appender
+                ? "by the Appender" : "by INSERT"), String.format("%.2f s (median %.2f s)", best, median(walls)),
+                "aim < 5 s", best < 5 ? "PASS (aim met)" : "BELOW aim");
+        deleteTree(dir);
     }
 
     /** (3) the naive way: each source row INSERTed into DuckDB with a PreparedStatement, autocommit. */
@@ -758,6 +919,16 @@ public final class EtlBenchmark {
 
     private static void say(String fmt, Object... args) {
         System.out.println(String.format(fmt, args));
+    }
+
+    /** CPU time of this JVM so far (the app, the H2 store server and DuckDB all run in it), in seconds. */
+    private static double cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double secs(long t0) {

@@ -14,6 +14,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -38,14 +41,34 @@ class KeysetChunksTest {
         context.close();
     }
 
-    /** A load that keeps its rows in memory. */
+    /** A load that keeps its rows in memory; an append may be held (by {@link #gate}) or fail ({@link #failOn}). */
     static final class MemoryLoad implements Load {
-        final List<Map<String, Object>> rows = new ArrayList<>();
+        final List<Map<String, Object>> rows = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        final AtomicInteger inAppend = new AtomicInteger();
+        volatile int mostAtOnce;
+        volatile long failOn = -1;
 
         @Override
         public int append(List<Map<String, Object>> chunk) {
-            rows.addAll(chunk);
-            return chunk.size();
+            int now = inAppend.incrementAndGet();
+            mostAtOnce = Math.max(mostAtOnce, now);
+            threads.add(Thread.currentThread().getName());
+            try {
+                if (!gate.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never opened the gate");
+                }
+                if (!chunk.isEmpty() && chunk.get(0).get("id").equals(failOn)) {
+                    throw new LoadException("DuckDB append failed for tienda_01 2026-11-20: disk full", null);
+                }
+                rows.addAll(chunk);
+                return chunk.size();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                inAppend.decrementAndGet();
+            }
         }
 
         @Override
@@ -63,10 +86,11 @@ class KeysetChunksTest {
         }
     }
 
-    /** Pages of at most {@code size} rows keyed on "id". */
+    /** Pages of at most {@code size} rows keyed on "id": the key is the last id of the chunk taken. */
     static final class PagedKeyset implements Keyset {
         final MemoryLoad load;
         final int size;
+        long key;
 
         PagedKeyset(MemoryLoad load, int size) {
             this.load = load;
@@ -80,12 +104,20 @@ class KeysetChunksTest {
 
         @Override
         public Map<String, Object> parameters() {
-            return Map.of("ultimo_id", load.rows(), "filas", size);
+            return Map.of("ultimo_id", key, "filas", size);
         }
 
         @Override
-        public boolean append(List<Map<String, Object>> rows) {
-            return load.append(rows) == size;
+        public boolean advance(List<Map<String, Object>> rows) {
+            if (!rows.isEmpty()) {
+                key = (Long) rows.get(rows.size() - 1).get("id");
+            }
+            return rows.size() == size;
+        }
+
+        @Override
+        public void appendChunk(List<Map<String, Object>> rows) {
+            load.append(rows);
         }
 
         @Override
@@ -114,7 +146,7 @@ class KeysetChunksTest {
     }
 
     @Test
-    void eachChunkIsTheKeysetsQueryWithItsKeyAndTheDeadlineSourcePullWaitsFor() {
+    void eachChunkIsTheKeysetsQueryWithItsKeyAndTheDeadlineSourcePullWaitsFor() throws Exception {
         Exchange ex = exchange(NOW.plusSeconds(600));
         KeysetChunks chunks = chunks(NOW);
         KeysetPull pull = ex.getProperty(KeysetChunks.PULL, KeysetPull.class);
@@ -135,14 +167,100 @@ class KeysetChunksTest {
         assertThat(ex.getIn().getBody()).as("the rows are not kept on the exchange").isNull();
         chunks.next(ex);
         assertThat(ex.getIn().getHeaders()).containsEntry("ultimo_id", 3L);
-        assertThat(ex.getProperty(SourcePull.LIMIT, String.class)).endsWith("after 3 rows");
 
-        // a short chunk ends the pull
+        // a short chunk ends the pull, and its end waits for the last append
         ex.getIn().setBody(rows(4, 2));
         chunks.append(ex);
         assertThat(pull.isMore()).isFalse();
+        chunks.awaitAppends(ex);
         assertThat(load.rows()).isEqualTo(5);
         assertThat(progress).containsExactly(new long[] {3, 3}, new long[] {2, 5});
+    }
+
+    @Test
+    void theNextChunkIsAskedForWhileTheLastOneIsAppendedOnTheLoadsWriterOneChunkAtATime() throws Exception {
+        Exchange ex = exchange(NOW.plusSeconds(600));
+        KeysetChunks chunks = chunks(NOW);
+        load.gate = new CountDownLatch(1);
+        chunks.next(ex);
+        ex.getIn().setBody(rows(1, 3));
+        chunks.append(ex);
+
+        // the append of chunk 1 is held: the query of chunk 2 is ready all the same, from chunk 1's last row
+        chunks.next(ex);
+        assertThat(ex.getIn().getHeaders()).containsEntry("ultimo_id", 3L);
+        assertThat(load.rows()).isZero();
+
+        // chunk 2 is handed over only once chunk 1 is appended: never two appends at once, two chunks in flight
+        ex.getIn().setBody(rows(4, 3));
+        java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                chunks.append(ex);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThatThrownBy(() -> second.get(200, TimeUnit.MILLISECONDS)).as("waits for the previous append")
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        load.gate.countDown();
+        second.get(10, TimeUnit.SECONDS);
+        chunks.next(ex);
+        ex.getIn().setBody(rows(7, 1));
+        chunks.append(ex);
+        chunks.awaitAppends(ex);
+
+        assertThat(load.rows()).isEqualTo(7);
+        assertThat(load.rows).extracting(r -> r.get("id")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(load.mostAtOnce).isEqualTo(1);
+        assertThat(load.threads).allMatch(t -> t.startsWith("chunk-append store tienda_01 2026-11-20"))
+                .noneMatch(t -> t.equals(Thread.currentThread().getName()));
+        assertThat(progress).containsExactly(new long[] {3, 3}, new long[] {3, 6}, new long[] {1, 7});
+    }
+
+    @Test
+    void anAppendErrorFailsThePullAtTheNextStepAndNoChunkIsAppendedTwice() throws Exception {
+        Exchange ex = exchange(NOW.plusSeconds(600));
+        KeysetChunks chunks = chunks(NOW);
+        load.failOn = 1L;
+        chunks.next(ex);
+        ex.getIn().setBody(rows(1, 3));
+        chunks.append(ex);
+        chunks.next(ex);
+        ex.getIn().setBody(rows(4, 3));
+        assertThatThrownBy(() -> chunks.append(ex)).isInstanceOf(LoadException.class).hasMessageContaining("disk full");
+        // a redelivery of the step fails the same way: chunk 2 is never handed over after a failed chunk
+        assertThatThrownBy(() -> chunks.append(ex)).isInstanceOf(LoadException.class);
+        assertThatThrownBy(() -> chunks.awaitAppends(ex)).isInstanceOf(LoadException.class);
+        KeysetPull pull = ex.getProperty(KeysetChunks.PULL, KeysetPull.class);
+        assertThat(pull.appendFailure()).isInstanceOf(LoadException.class);
+        assertThat(load.threads).hasSize(1);
+        assertThat(load.rows()).isZero();
+
+        // the last chunk's error fails the end of the pull
+        Exchange last = exchange(NOW.plusSeconds(600));
+        MemoryLoad other = new MemoryLoad();
+        other.failOn = 9L;
+        last.setProperty(KeysetChunks.PULL, new KeysetPull("store tienda_02 2026-11-20", "store-tienda_02",
+                new PagedKeyset(other, 3), NOW.plusSeconds(600), "its timeout of 10m00s", null));
+        last.getIn().setBody(rows(9, 1));
+        chunks.append(last);
+        assertThatThrownBy(() -> chunks.awaitAppends(last)).isInstanceOf(LoadException.class);
+    }
+
+    @Test
+    void aStopOrTheDeadlineGivesUpTheWaitForAnAppendAtOnce() throws Exception {
+        Exchange ex = exchange(NOW.plusSeconds(600));
+        load.gate = new CountDownLatch(1);
+        chunks(NOW).next(ex);
+        ex.getIn().setBody(rows(1, 3));
+        chunks(NOW).append(ex);
+        assertThatThrownBy(() -> chunks(NOW.plusSeconds(600)).awaitAppends(ex)).isInstanceOf(StoreTimeoutException.class)
+                .hasMessageContaining("ran past its timeout of 10m00s");
+        stop.raise("SIGTERM");
+        ex.getIn().setBody(rows(4, 1));
+        assertThatThrownBy(() -> chunks(NOW).append(ex)).isInstanceOf(StopRequestedException.class)
+                .hasMessageContaining("SIGTERM");
+        load.gate.countDown();
     }
 
     @Test
