@@ -167,6 +167,13 @@ class ClusterFailoverJarIT {
         assertThat(followerStatus.path("cluster").path("leader").asBoolean()).isFalse();
         assertThat(followerStatus.path("cluster").path("leader_node").asText()).isEqualTo(leader.name());
         assertThat(followerStatus.path("is_running").asBoolean()).as("the leader's run, from the ledger").isTrue();
+        // and the run itself, from the ledger: its stores, and where it is (stop-first: the backend is down mid-pull)
+        JsonNode followerRun = followerStatus.path("current_run");
+        assertThat(followerRun.path("run_id").asLong()).as(followerStatus.toString()).isEqualTo(runId);
+        assertThat(followerRun.path("phase").asText()).isEqualTo("etl");
+        assertThat(followerRun.path("backend_down").asBoolean()).isTrue();
+        assertThat(followerRun.path("stores")).hasSize(STORES.size());
+        assertThat(followerRun.path("stores").findValuesAsText("store_id")).containsExactlyInAnyOrderElementsOf(STORES);
         JsonNode followerMaintenance = getJson(survivor.port(), "/maintenance-status");
         assertThat(followerMaintenance.path("is_maintenance").asBoolean()).isTrue();
         assertThat(followerMaintenance.path("phase").asText()).isEqualTo("running");

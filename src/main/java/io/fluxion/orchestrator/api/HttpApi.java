@@ -86,9 +86,12 @@ public class HttpApi {
         }
         boolean enabled = settings.enabled();
         // a follower of a cluster: the leader's run, from the ledger; and which instance answers (SPEC 2.8)
-        boolean running = run != null || MaintenanceStatus.leaderRun(window, ledger).isPresent();
+        RunRecord leaders = run != null ? null : MaintenanceStatus.leaderRun(window, ledger).orElse(null);
+        boolean running = run != null || leaders != null;
+        Answers.CurrentRun current = leaders == null ? currentRun(run) : Views.leaderRun(leaders,
+                ledger.attempts(leaders.id()), clock.instant(), zone(), this::storeName);
         return new Answers.SchedulerStatus(enabled, running, enabled ? Views.ISO.format(settings.nextStart()) : null,
-                last == null ? null : Views.iso(last.startedAt(), zone()), window.pendingRetries(), currentRun(run),
+                last == null ? null : Views.iso(last.startedAt(), zone()), window.pendingRetries(), current,
                 done == null ? null : dailySummary(done), settings.view(), klk, backend(run), connectivity(),
                 window.leadership().view());
     }
@@ -296,6 +299,11 @@ public class HttpApi {
     }
 
     // ---- read-only views ---------------------------------------------------------------------------
+
+    private String storeName(String id) {
+        StoreConfig s = config.store(id);
+        return s == null ? id : s.name();
+    }
 
     private Answers.CurrentRun currentRun(WindowRun run) {
         return run == null ? null : Views.currentRun(run, clock.instant(), zone(), window.retryable(run).size());

@@ -7,9 +7,16 @@ import io.fluxion.orchestrator.window.StoreProgress;
 import io.fluxion.orchestrator.window.WindowRun;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /** The answers' views of runs, their progress and their ledger records. */
 final class Views {
@@ -57,6 +64,58 @@ final class Views {
                 seconds(eta), run.failure(), stores, run.strategy(), run.backendDown(),
                 run.count(StoreProgress.Status.STAGED), run.merges(), run.stagingTime().toSeconds(),
                 run.downtime().toSeconds());
+    }
+
+    /**
+     * The run the leader of a cluster has open, as a follower sees it from the ledger: per (store, date) the newest
+     * attempt's status and rows (a (store, date) with no attempt yet is PENDING), the phase from the run's backend
+     * state. No rates or estimates: rows reach the ledger when an attempt ends (staged, loaded or failed).
+     */
+    static Answers.CurrentRun leaderRun(RunRecord r, List<AttemptRecord> attempts, Instant now, ZoneId zone,
+                                        Function<String, String> storeName) {
+        Map<String, AttemptRecord> newest = new HashMap<>();
+        for (AttemptRecord a : attempts) {
+            newest.merge(a.storeId() + "|" + a.businessDate(), a, (x, y) -> y.attempt() >= x.attempt() ? y : x);
+        }
+        List<String> storeIds = r.storeIds() == null || r.storeIds().isBlank() ? List.of()
+                : Arrays.stream(r.storeIds().split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        List<Answers.StoreRow> stores = new ArrayList<>();
+        long ok = 0;
+        long failed = 0;
+        long staged = 0;
+        long rows = 0;
+        for (LocalDate d : r.businessDates()) {
+            for (String id : storeIds) {
+                AttemptRecord a = newest.get(id + "|" + d);
+                String status = a == null ? "PENDING" : a.status();
+                long n = a == null || a.rows() == null ? 0 : a.rows();
+                ok += "SUCCEEDED".equals(status) ? 1 : 0;
+                failed += "FAILED".equals(status) ? 1 : 0;
+                staged += "STAGED".equals(status) ? 1 : 0;
+                rows += "SUCCEEDED".equals(status) || "STAGED".equals(status) ? n : 0;
+                double pct = switch (status) {
+                    case "SUCCEEDED", "FAILED" -> 100.0;
+                    case "STAGED" -> 99.0;
+                    default -> 0.0;
+                };
+                stores.add(new Answers.StoreRow(id, storeName.apply(id), d, status, n, null, pct, 0, null,
+                        a == null ? 0 : a.attempt(), a == null ? null : a.error(), a == null ? null : a.note()));
+            }
+        }
+        int total = stores.size();
+        boolean staging = "staged".equals(r.strategy());
+        String phase = switch (r.backendState() == null ? "" : r.backendState()) {
+            case "STOPPING" -> "stopping_backend";
+            case "STOPPED" -> staging ? "merging" : "etl";
+            case "STARTING", "START_REQUESTED" -> "starting_backend";
+            default -> staging ? "staging" : "probing_stores";
+        };
+        boolean down = Set.of("STOPPING", "STOPPED", "STARTING", "START_REQUESTED").contains(r.backendState());
+        double secs = Math.max(0.001, Duration.between(r.startedAt(), now).toMillis() / 1000.0);
+        return new Answers.CurrentRun(r.id(), r.kind(), phase, r.businessDates(), iso(r.startedAt(), zone), null, total,
+                ok + failed, ok, failed, rows, Math.round(rows / secs), total == 0 ? 100.0 : round1(100.0 * (ok + failed) / total),
+                0, null, null, stores, r.strategy(), down, staged, r.merges() == null ? 0 : r.merges(),
+                r.stagingMs() == null ? 0 : r.stagingMs() / 1000, r.downtimeMs() == null ? 0 : r.downtimeMs() / 1000);
     }
 
     static double percent(StoreProgress p) {
