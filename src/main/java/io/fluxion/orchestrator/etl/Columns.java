@@ -1,5 +1,6 @@
 package io.fluxion.orchestrator.etl;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,5 +24,23 @@ final class Columns {
             }
         }
         return keys;
+    }
+
+    /**
+     * The last non-null value of {@code column} in a chunk (the keyset's next key: the rows come in key order), or
+     * null when the chunk is empty or holds no value of it; rows with a NULL key at the end are passed over.
+     */
+    static Object lastValue(List<Map<String, Object>> rows, String column) {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        String key = resolve(rows.get(0), new String[] {column})[0];
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            Object v = rows.get(i).get(key);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 }

@@ -58,15 +58,9 @@ public final class InventoryKeyset implements Keyset {
             return false;
         }
         String before = key;
-        if (!rows.isEmpty()) {
-            String code = Columns.resolve(rows.get(0), new String[] {InventoryLoad.SOURCE_COLUMNS[0]})[0];
-            for (int i = rows.size() - 1; i >= 0; i--) {
-                Object v = rows.get(i).get(code);
-                if (v != null) {
-                    key = v.toString();
-                    break;
-                }
-            }
+        Object last = Columns.lastValue(rows, InventoryLoad.SOURCE_COLUMNS[0]);
+        if (last != null) {
+            key = last.toString();
         }
         if (rows.size() >= chunkSize) {
             if (before.equals(key)) {

@@ -28,7 +28,7 @@ public class InventoryLoad extends DuckDbLoad {
     }
 
     /**
-     * Appends one chunk of the keyset pass (codes after {@link #lastCode()}, in code order); every row the query
+     * Appends one chunk of the keyset pass (codes after the last one appended, in code order); every row the query
      * returns is appended, a NULL code as NULL. Returns the rows of the chunk.
      */
     @Override
@@ -74,11 +74,6 @@ public class InventoryLoad extends DuckDbLoad {
         withoutCode += noCode[0];
         lastCode = last[0];
         return chunk.size();
-    }
-
-    /** The keyset key of the next chunk: the last codigo_producto appended ("" before the first chunk). */
-    public String lastCode() {
-        return lastCode;
     }
 
     @Override

@@ -50,15 +50,9 @@ public final class SalesKeyset implements Keyset {
     @Override
     public boolean advance(List<Map<String, Object>> rows) {
         long before = key;
-        if (!rows.isEmpty()) {
-            String id = Columns.resolve(rows.get(0), new String[] {SalesLoad.SOURCE_COLUMNS[0]})[0];
-            for (int i = rows.size() - 1; i >= 0; i--) {
-                Object v = rows.get(i).get(id);
-                if (v != null) {
-                    key = ((Number) v).longValue();
-                    break;
-                }
-            }
+        Object last = Columns.lastValue(rows, SalesLoad.SOURCE_COLUMNS[0]);
+        if (last != null) {
+            key = ((Number) last).longValue();
         }
         return moreChunks(rows.size(), before, key, chunkSize);
     }

@@ -165,11 +165,6 @@ public class SalesLoad extends DuckDbLoad {
         return total;
     }
 
-    /** The keyset key of the next chunk: the last id appended ({@link #FIRST_ID} before the first chunk). */
-    public long lastId() {
-        return lastId;
-    }
-
     /** Rows the query returned that were not appended: those with a NULL id. */
     public long leftOut() {
         return leftOut;
