@@ -97,10 +97,11 @@ public class Ledger {
      * in {@link #MIGRATIONS}). A ledger created before the migrations (no history table) is baselined at version 0,
      * then migration 1 (the idempotent script of those versions) upgrades it in place. Migrations newer than this
      * version (a newer instance migrated a shared ledger) are left alone. On PostgreSQL, two processes that start
-     * together migrate one after the other (Flyway's advisory lock). Returns the migrations applied now.
+     * together migrate one after the other ({@link MigrationLock}, taken before Flyway looks at the schema: Flyway's
+     * own lock comes too late for two instances on a new ledger). Returns the migrations applied now.
      */
     public int migrate() {
-        try {
+        try (MigrationLock lock = MigrationLock.take(ds, MigrationLock.WAIT)) {
             Flyway flyway = Flyway.configure(Ledger.class.getClassLoader())
                     .dataSource(ds)
                     .locations(MIGRATIONS)
@@ -123,7 +124,7 @@ public class Ledger {
             }
             MigrateResult r = flyway.migrate();
             return r.migrationsExecuted;
-        } catch (FlywayException e) {
+        } catch (FlywayException | SQLException e) {
             throw new LedgerException("cannot create or upgrade the ledger tables: " + message(e), e);
         }
     }
