@@ -3,8 +3,12 @@ package io.fluxion.orchestrator.klk;
 import io.fluxion.orchestrator.config.FluxionConfig;
 import io.fluxion.orchestrator.config.Secrets;
 import io.fluxion.orchestrator.schedule.WindowClock;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -19,6 +23,7 @@ public class KlkHttp {
     public static final String INVENTORY_PATH = "/api/etl/sync";
     public static final String SALES_PATH = "/api/etl/sync/ventas";
     static final int EXCERPT = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FluxionConfig config;
     private final WindowClock clock;
@@ -33,18 +38,24 @@ public class KlkHttp {
         KlkRun run = run(ex);
         String base = config.klk().backendUrl();
         base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        String body;
+        Map<String, Object> fields = new LinkedHashMap<>();
         String path;
         if (run.isInventory()) {
             path = INVENTORY_PATH;
             // an operator's inventory of one store asks the backend for that store only
-            body = "{\"ubicacion_id\": " + (run.storeId() == null ? "null" : "\"" + run.storeId().replace("\\", "\\\\")
-                    .replace("\"", "\\\"") + "\"") + "}";
+            fields.put("ubicacion_id", run.storeId());
         } else {
             LocalDate today = clock.today();
             path = SALES_PATH;
-            body = "{\"ubicacion_id\": null, \"fecha_inicio\": \"" + today.minusDays(1) + "\", \"fecha_fin\": \""
-                    + today + "\"}";
+            fields.put("ubicacion_id", null);
+            fields.put("fecha_inicio", today.minusDays(1).toString());
+            fields.put("fecha_fin", today.toString());
+        }
+        String body;
+        try {
+            body = JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the KLK request body", e);
         }
         // the trigger's headers (Quartz's, ours) must not travel as HTTP headers
         ex.getIn().removeHeaders("*");
