@@ -149,6 +149,7 @@ public class FluxionConfiguration implements CamelConfiguration {
                         Math.max(1, Math.min(8, cfg.enabledStores().size()))));
         WindowService window = new WindowService(cfg, windowClock, ledger, settings, backend, writer,
                 sleeper == null ? stop::sleep : sleeper, stop, sourceProbe);
+        stop.describeWorkWith(() -> window.current().map(r -> "window run #" + r.getId() + " in progress").orElse(null));
         StoreEtl storeEtl = new StoreEtl(cfg, ledger, clock, stop);
         // two instances, one leader (SPEC 2.8): the file lock elects it, the ledger fences it
         Leadership leadership = cluster.enabled() ? Leadership.clustered(context, cluster, ledger, clock)

@@ -3,6 +3,7 @@ package io.fluxion.orchestrator.lifecycle;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,23 @@ public final class StopSignal {
     private final CountDownLatch raised = new CountDownLatch(1);
     private volatile String reason;
     private volatile long raisedAtNanos;
+    private volatile Supplier<String> work = () -> null;
+
+    /**
+     * Names the work a stop interrupts, for the stop's log line ("window run #12"; null when there is none): a stop
+     * with nothing in progress (the end of {@code run-window}, an idle service) is an INFO, not a warning.
+     */
+    public void describeWorkWith(Supplier<String> work) {
+        this.work = work;
+    }
+
+    private String inProgress() {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return "the work in progress";
+        }
+    }
 
     /** Raises the signal (the first reason is kept); returns true the first time. */
     public boolean raise(String why) {
@@ -34,8 +52,13 @@ public final class StopSignal {
             raisedAtNanos = System.nanoTime();
             reason = why;
         }
-        LOG.warn("Stopping: {}; a window run in progress gives up its store in flight, rolls it back, releases DuckDB"
-                + " and asks for the backend's start", why);
+        String work = inProgress();
+        if (work == null) {
+            LOG.info("Stopping: {}; no window run in progress", why);
+        } else {
+            LOG.warn("Stopping: {}; {} gives up its store in flight, rolls it back, releases DuckDB and asks for the"
+                    + " backend's start", why, work);
+        }
         raised.countDown();
         return true;
     }
