@@ -250,6 +250,71 @@ class ClusterFailoverJarIT {
                 + " ms), " + polls.get() + " polls of the survivor, none failed; ECS: " + ecs.sequence());
     }
 
+    /**
+     * A leader that can no longer write its heartbeat (here its {@code <namespace>.dat} is removed, as when the shared
+     * storage loses it) loses the lock while its window runs: it aborts the run as on SIGTERM (store rolled back, the
+     * backend's start requested) and exits 75 so that ECS starts it again as a follower; the other instance takes over
+     * and its recovery finishes the window, every store loaded once.
+     */
+    @Test
+    void aLeaderThatLosesItsHeartbeatMidWindowAbortsStartsTheBackendAndExits75() throws Exception {
+        slowStore.slow(Duration.ofMillis(150));
+        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
+        window.put("fluxion.window.enabled", "false");
+        Node a = start("node-a", window);
+        Node b = start("node-b", window);
+        for (Node n : List.of(a, b)) {
+            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
+        }
+        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
+                || b.jar().output().contains("Start-up recovery: "));
+        Node leader = gained(a) ? a : b;
+        Node survivor = leader == a ? b : a;
+        HttpResponse<String> accepted = post(leader.port(), "/api/etl/scheduler/trigger");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        long runId = json.readTree(accepted.body()).path("run_id").asLong();
+        leader.jar().await("tienda_02 half pulled", 120, () -> leader.jar().output()
+                .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
+        assertThat(ecs.desired()).as("stop-first: the backend is down mid-pull").isZero();
+
+        java.nio.file.Files.delete(work.resolve("shared/cluster/fluxion.dat"));
+        long lostAt = System.nanoTime();
+        slowStore.slow(Duration.ZERO);
+        assertThat(leader.jar().waitFor(60)).as("the leader exits\n" + leader.jar().output()).isTrue();
+        Duration exit = Duration.ofNanos(System.nanoTime() - lostAt);
+        assertThat(leader.jar().exitValue()).as(leader.jar().output()).isEqualTo(FluxionConfiguration.LOST_LEADERSHIP);
+        assertThat(leader.jar().output())
+                .contains("Cluster: node " + leader.name() + " LOST the leadership")
+                .contains("the leadership was lost while window run #" + runId + " runs: aborting it and exiting (75)")
+                .contains("Window run #" + runId + ": start requested (ecs");
+        assertThat(ecs.calls().stream().filter(c -> "UpdateService".equals(c.action()))
+                .map(EcsTestServer.Call::desiredCount).toList()).as(ecs.sequence()).containsSubsequence(0, 1);
+
+        survivor.jar().await("the survivor's leadership", 60, () -> gained(survivor));
+        survivor.jar().await("the recovery", 120, () -> survivor.jar().output().contains("(recovery) SUCCEEDED"));
+        survivor.jar().await("the backend running", 120, () -> ecs.desired() == 1 && ecs.running() == 1);
+        survivor.jar().terminate();
+        assertThat(survivor.jar().waitFor(60)).isTrue();
+        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id + "\n--- leader:\n" + leader.jar().output() + "\n--- survivor:\n"
+                    + survivor.jar().output()).isEqualTo(source.get(id));
+        }
+        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
+        try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
+            Ledger ledger = new Ledger(ds);
+            RunRecord lost = ledger.run(runId).orElseThrow();
+            assertThat(lost.status()).as(lost.reason()).isEqualTo("FAILED");
+            RunRecord recovery = ledger.recentRuns(20).stream().filter(r -> r.kind().equals("recovery")).findFirst()
+                    .orElseThrow();
+            assertThat(recovery.status()).isEqualTo("SUCCEEDED");
+            assertThat(ledger.leader("fluxion").orElseThrow().node()).isEqualTo(survivor.name());
+        }
+        System.out.println("ClusterFailoverJarIT: the leader without its heartbeat exited 75 in " + exit.toMillis()
+                + " ms; ECS: " + ecs.sequence());
+    }
+
     private boolean gained(Node n) {
         return n.jar().output().contains("Cluster: node " + n.name() + " GAINED the leadership");
     }
