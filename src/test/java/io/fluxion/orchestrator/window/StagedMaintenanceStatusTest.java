@@ -104,7 +104,8 @@ class StagedMaintenanceStatusTest {
 
     /**
      * From the merge's stop to the start the backend is down: {@code /maintenance-status} says so (phase merging), and
-     * a KLK sync fired then is SKIPPED with that reason; once the backend runs again both are back to normal.
+     * a KLK sync fired then is SKIPPED with that reason, as is an operator's inventory of one store (409); once the
+     * backend runs again both are back to normal.
      */
     @Test
     void duringTheMergeStopItIsMaintenanceAndTheKlkSyncSkips() throws Exception {
@@ -141,6 +142,14 @@ class StagedMaintenanceStatusTest {
                         .filter(k -> k.id() == klkId).findFirst().orElseThrow();
                 assertThat(klk.status()).isEqualTo("SKIPPED");
                 assertThat(klk.reason()).contains("has the backend down");
+                // an operator's inventory of one store is refused the same way, and recorded
+                HttpApp.Resp inv = app.send("POST", "/api/inventory/tienda_01/trigger", null, TOKEN);
+                assertThat(inv.status()).as(inv.text()).isEqualTo(409);
+                assertThat(inv.json().get("error").textValue()).contains("has the backend down");
+                io.fluxion.orchestrator.ledger.KlkRunRecord invRun = app.ledger().recentKlkRuns("inventory-all", 10)
+                        .get(0);
+                assertThat(invRun.status()).isEqualTo("SKIPPED");
+                assertThat(invRun.detail()).startsWith("store tienda_01, asked by ");
 
                 ecs.neverDrain(false);
                 app.awaitIdle(Duration.ofMinutes(1));
