@@ -37,6 +37,7 @@ public class ApiConfiguration implements CamelConfiguration {
         ApiGuard guard = new ApiGuard(cfg.apiToken(), cfg.api().protectReads());
         r.bind(ApiJson.BEAN, ObjectMapper.class, json);
         r.bind(ApiHeaders.BEAN, new ApiHeaders());
+        r.bind(PageFiles.BEAN, new PageFiles());
         r.bind("apiGuard", guard);
         r.bind("apiErrors", new ApiErrors(cfg.secrets()));
         r.bind("schedulerSettings", settings);
