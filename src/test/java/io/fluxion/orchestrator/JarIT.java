@@ -10,7 +10,6 @@ import io.fluxion.orchestrator.testing.JarProcess.Result;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,10 +63,7 @@ class JarIT {
 
     @Test
     void runWindowIsRefusedWhileTheServiceWorksOnTheSameDataDir() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = io.fluxion.orchestrator.testing.HttpApp.freePort();
         List<String> jvm = new ArrayList<>(List.of("-Dcamel.server.port=" + port));
         // the window far from the real hour: the service's start-up catch-up never runs a window here
         // (at 01:00-06:00 Caracas it did, on the default hours, and created the DuckDB file)

@@ -6,7 +6,6 @@ import io.fluxion.orchestrator.testing.JarProcess;
 import io.fluxion.orchestrator.testing.LedgerFile;
 import io.fluxion.orchestrator.testing.StoreServer;
 import io.fluxion.orchestrator.testing.WindowHours;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +72,7 @@ class SecretsInLogsIT {
             assertThat(r.exit()).as(r.output()).isEqualTo(1);
             assertThat(r.output()).contains("3 total, 2 succeeded, 1 failed").contains("tienda_03");
 
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = io.fluxion.orchestrator.testing.HttpApp.freePort();
             List<String> service = new ArrayList<>(props);
             service.add("-Dcamel.server.port=" + port);
             String console;

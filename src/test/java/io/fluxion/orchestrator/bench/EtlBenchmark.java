@@ -3,8 +3,6 @@ package io.fluxion.orchestrator.bench;
 import io.fluxion.orchestrator.testing.Apps;
 import io.fluxion.orchestrator.testing.DuckDbFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -948,11 +946,7 @@ public final class EtlBenchmark {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.fluxion.orchestrator.testing.HttpApp.freePort();
     }
 
     private static void deleteTree(Path p) {

@@ -53,12 +53,24 @@ public final class HttpApp implements AutoCloseable {
         return start(props, Map.of(FluxionConfiguration.CLOCK, clock));
     }
 
+    /** Ports this JVM has handed out: the OS may give a port just closed again, e.g. to the next call. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on now, never one this JVM handed out before (two calls in a row, for an app's API and
+     * management ports, once got the same port from the OS and the app refused to start).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port that this JVM has not handed out already");
     }
 
     public String base() {
