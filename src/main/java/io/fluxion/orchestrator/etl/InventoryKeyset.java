@@ -85,17 +85,6 @@ public final class InventoryKeyset implements Keyset {
         }
     }
 
-    /** Both at once (the chunk appended first, as {@link Keyset#append} does), the second statement's chunk unkeyed. */
-    @Override
-    public boolean append(List<Map<String, Object>> rows) {
-        if (unkeyed) {
-            load.appendUnkeyed(rows);
-        } else {
-            load.append(rows);
-        }
-        return advance(rows);
-    }
-
     @Override
     public InventoryLoad load() {
         return load;

@@ -30,12 +30,6 @@ public interface Keyset {
      */
     void appendChunk(List<Map<String, Object>> rows);
 
-    /** Appends a chunk and takes it (both at once, on the caller's thread); true when another chunk follows. */
-    default boolean append(List<Map<String, Object>> rows) {
-        appendChunk(rows);
-        return advance(rows);
-    }
-
     /** Where the rows go. */
     Load load();
 }
