@@ -315,6 +315,63 @@ class ClusterFailoverJarIT {
                 + " ms; ECS: " + ecs.sequence());
     }
 
+    /**
+     * The default strategy with two instances: while the leader stages, the follower's {@code /maintenance-status} says
+     * the backend serves (phase staging); while the leader's merge has it down, maintenance (phase merging); once it is
+     * back, operational again. The follower reads all of it from the ledger.
+     */
+    @Test
+    void aFollowerTellsTheFrontendWhenAStagedLeaderHasTheBackendDown() throws Exception {
+        slowStore.slow(Duration.ofMillis(100));
+        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
+        window.put("fluxion.window.enabled", "false");
+        window.put("fluxion.window.strategy", "staged");
+        Node a = start("node-a", window);
+        Node b = start("node-b", window);
+        for (Node n : List.of(a, b)) {
+            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
+        }
+        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
+                || b.jar().output().contains("Start-up recovery: "));
+        Node leader = gained(a) ? a : b;
+        Node follower = leader == a ? b : a;
+        ecs.neverDrain(true); // the merge stop holds until the test lets the tasks drain
+        HttpResponse<String> accepted = post(leader.port(), "/api/etl/scheduler/trigger");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        long runId = json.readTree(accepted.body()).path("run_id").asLong();
+
+        leader.jar().await("tienda_02 half staged", 120, () -> leader.jar().output()
+                .matches("(?s).*Store tienda_02 " + d + ": [0-9]+ rows \\(.*"));
+        JsonNode staging = getJson(follower.port(), "/maintenance-status");
+        assertThat(ecs.briefs()).as("the backend still serves").doesNotContain("UpdateService(0)");
+        assertThat(staging.path("is_maintenance").asBoolean()).as(staging.toString()).isFalse();
+        assertThat(staging.path("phase").asText()).isEqualTo("staging");
+        assertThat(staging.path("progress").path("run_id").asLong()).isEqualTo(runId);
+
+        slowStore.slow(Duration.ZERO);
+        follower.jar().await("the merge stop", 120, () -> ecs.briefs().contains("UpdateService(0)"));
+        follower.jar().await("the follower's maintenance", 30, () -> {
+            try {
+                return getJson(follower.port(), "/maintenance-status").path("is_maintenance").asBoolean();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonNode merging = getJson(follower.port(), "/maintenance-status");
+        assertThat(merging.path("phase").asText()).as(merging.toString()).isEqualTo("merging");
+
+        ecs.neverDrain(false);
+        leader.jar().await("the run", 120, () -> leader.jar().output().contains("Window run #" + runId + " (manual) SUCCEEDED"));
+        JsonNode after = getJson(follower.port(), "/maintenance-status");
+        assertThat(after.path("is_maintenance").asBoolean()).as(after.toString()).isFalse();
+        assertThat(after.path("phase").asText()).isNotIn("staging", "merging", "running");
+        assertThat(ecs.desired()).isEqualTo(1);
+        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id + "\n" + leader.jar().output()).isEqualTo(source.get(id));
+        }
+    }
+
     private boolean gained(Node n) {
         return n.jar().output().contains("Cluster: node " + n.name() + " GAINED the leadership");
     }
@@ -327,9 +384,9 @@ class ClusterFailoverJarIT {
         p.put("fluxion.data-dir", work.resolve(name).toString());
         p.put("fluxion.duckdb.path", work.resolve("shared/fluxion.duckdb").toString());
         p.put("fluxion.log-dir", work.resolve(name + "-logs").toString());
-        // the failover this test tells is stop-first's (the leader dies with the backend stopped mid-pull; the survivor
-        // restores it); a staged leader's follower reads the same rule from the ledger (MaintenanceStatus)
-        p.put("fluxion.window.strategy", "stop-first");
+        // the failovers these tests tell are stop-first's (the leader dies with the backend stopped mid-pull; the
+        // survivor restores it), unless the test names the strategy
+        p.putIfAbsent("fluxion.window.strategy", "stop-first");
         p.put("fluxion.cluster.enabled", "true");
         p.put("fluxion.cluster.lock-dir", work.resolve("shared/cluster").toString());
         p.put("fluxion.cluster.node-id", name);
