@@ -106,17 +106,21 @@ final class MigrationLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock and closes its connection. */
+    /**
+     * Releases the lock and closes its connection. Never throws: the migration is done by now, and a connection that
+     * broke took its session, and so the lock, with it.
+     */
     @Override
-    public void close() throws SQLException {
+    public void close() {
         if (connection == null) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        try (Connection c = connection; PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             ps.setLong(1, KEY);
             ps.execute();
-        } finally {
-            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("Ledger: the migration lock's connection failed at its release ({}); the lock went with its session",
+                    LedgerJdbc.message(e));
         }
     }
 }
