@@ -63,6 +63,8 @@ class ClusterFailoverJarIT {
     final Map<String, StoreServer.Totals> source = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final ObjectMapper json = new ObjectMapper();
+    /** The window properties {@link #startPair} gave the two instances. */
+    Map<String, String> pairWindow;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -100,15 +102,9 @@ class ClusterFailoverJarIT {
     @Test
     void oneOrderFromTwoTriggersThenTheLeaderKilledMidWindowIsReplacedAndTheWindowFinished() throws Exception {
         slowStore.slow(Duration.ofMillis(150)); // tienda_02 takes a few seconds: the kill lands in the middle
-        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
-        window.put("fluxion.window.enabled", "false");
-        Node a = start("node-a", window);
-        Node b = start("node-b", window);
-        for (Node n : List.of(a, b)) {
-            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
-        }
-        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
-                || b.jar().output().contains("Start-up recovery: "));
+        List<Node> pair = startPair("stop-first");
+        Node a = pair.get(0);
+        Node b = pair.get(1);
         assertThat(gained(a) ^ gained(b)).as("exactly one leads").isTrue();
 
         // two orders at once, one to each instance: one run, on the leader; the follower names it
@@ -191,7 +187,7 @@ class ClusterFailoverJarIT {
                 .contains("node " + survivor.name() + " follows in 'fluxion'; the leader is " + leader.name());
         // a window start saved through the follower moves the leader's Quartz trigger (route cluster-settings)
         assertThat(leader.jar().output()).doesNotContain("Nightly window trigger moved");
-        int hour = Integer.parseInt(window.get("fluxion.window.start").substring(0, 2));
+        int hour = Integer.parseInt(pairWindow.get("fluxion.window.start").substring(0, 2));
         HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + survivor.port()
                         + "/api/etl/scheduler/config")).header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
@@ -259,17 +255,9 @@ class ClusterFailoverJarIT {
     @Test
     void aLeaderThatLosesItsHeartbeatMidWindowAbortsStartsTheBackendAndExits75() throws Exception {
         slowStore.slow(Duration.ofMillis(150));
-        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
-        window.put("fluxion.window.enabled", "false");
-        Node a = start("node-a", window);
-        Node b = start("node-b", window);
-        for (Node n : List.of(a, b)) {
-            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
-        }
-        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
-                || b.jar().output().contains("Start-up recovery: "));
-        Node leader = gained(a) ? a : b;
-        Node survivor = leader == a ? b : a;
+        List<Node> pair = startPair("stop-first");
+        Node leader = pair.get(0);
+        Node survivor = pair.get(1);
         HttpResponse<String> accepted = post(leader.port(), "/api/etl/scheduler/trigger");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         long runId = json.readTree(accepted.body()).path("run_id").asLong();
@@ -323,18 +311,9 @@ class ClusterFailoverJarIT {
     @Test
     void aFollowerTellsTheFrontendWhenAStagedLeaderHasTheBackendDown() throws Exception {
         slowStore.slow(Duration.ofMillis(100));
-        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
-        window.put("fluxion.window.enabled", "false");
-        window.put("fluxion.window.strategy", "staged");
-        Node a = start("node-a", window);
-        Node b = start("node-b", window);
-        for (Node n : List.of(a, b)) {
-            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
-        }
-        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
-                || b.jar().output().contains("Start-up recovery: "));
-        Node leader = gained(a) ? a : b;
-        Node follower = leader == a ? b : a;
+        List<Node> pair = startPair("staged");
+        Node leader = pair.get(0);
+        Node follower = pair.get(1);
         ecs.neverDrain(true); // the merge stop holds until the test lets the tasks drain
         HttpResponse<String> accepted = post(leader.port(), "/api/etl/scheduler/trigger");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -370,6 +349,25 @@ class ClusterFailoverJarIT {
         for (String id : STORES) {
             assertThat(duck.totals(id, d)).as(id + "\n" + leader.jar().output()).isEqualTo(source.get(id));
         }
+    }
+
+    /**
+     * Two instances with that strategy, the scheduled window off (the only runs are the test's, no catch-up) inside
+     * the window hours, both answering HTTP and the leader's start-up decision made: the leader first.
+     */
+    private List<Node> startPair(String strategy) throws Exception {
+        Map<String, String> window = new HashMap<>(JarProcess.windowAroundNow(zone));
+        pairWindow = window;
+        window.put("fluxion.window.enabled", "false");
+        window.put("fluxion.window.strategy", strategy);
+        Node a = start("node-a", window);
+        Node b = start("node-b", window);
+        for (Node n : List.of(a, b)) {
+            n.jar().await(n.name() + "'s HTTP API", 180, () -> get(n.port(), "/maintenance-status") == 200);
+        }
+        a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
+                || b.jar().output().contains("Start-up recovery: "));
+        return gained(a) ? List.of(a, b) : List.of(b, a);
     }
 
     private boolean gained(Node n) {
