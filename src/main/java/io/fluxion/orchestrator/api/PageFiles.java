@@ -3,7 +3,7 @@ package io.fluxion.orchestrator.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
@@ -16,9 +16,15 @@ public final class PageFiles {
     public static final String BEAN = "pageFiles";
     /** Route header: the file asked for ({@code /web/{file}}; {@code index.html} for {@code /}). */
     public static final String FILE = "file";
-    static final Map<String, String> TYPES = types();
+    static final Map<String, String> TYPES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8",
+            "monitoring.js", "text/javascript; charset=utf-8",
+            "charts.js", "text/javascript; charset=utf-8",
+            "inventory.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8");
 
-    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private final Map<String, byte[]> files = new HashMap<>();
 
     public PageFiles() {
         for (String name : TYPES.keySet()) {
@@ -31,17 +37,6 @@ public final class PageFiles {
                 throw new UncheckedIOException("cannot read the operator page's file web/" + name, e);
             }
         }
-    }
-
-    private static Map<String, String> types() {
-        Map<String, String> t = new LinkedHashMap<>();
-        t.put("index.html", "text/html; charset=utf-8");
-        t.put("app.js", "text/javascript; charset=utf-8");
-        t.put("monitoring.js", "text/javascript; charset=utf-8");
-        t.put("charts.js", "text/javascript; charset=utf-8");
-        t.put("inventory.js", "text/javascript; charset=utf-8");
-        t.put("app.css", "text/css; charset=utf-8");
-        return Map.copyOf(t);
     }
 
     /** Sets the answer: the file with its content type, or 404 "not found". */
