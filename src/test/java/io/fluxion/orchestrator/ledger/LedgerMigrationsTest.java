@@ -155,6 +155,28 @@ class LedgerMigrationsTest {
         }
     }
 
+    /**
+     * A DataSource the app did not open (no URL to connect with: here the driver's own) lends one of its connections
+     * for the lock; the lock holds the same.
+     */
+    @Test
+    void theLockAlsoHoldsOnADataSourceTheAppDidNotOpen() throws Exception {
+        LedgerDatabases.Database db = PostgresServer.newDatabase();
+        org.postgresql.ds.PGSimpleDataSource plain = new org.postgresql.ds.PGSimpleDataSource();
+        plain.setUrl(db.url());
+        plain.setUser(db.user());
+        plain.setPassword(db.password());
+        try (HikariDataSource app = LedgerDatabases.open(db)) {
+            try (MigrationLock held = MigrationLock.take(plain, java.time.Duration.ofSeconds(5))) {
+                assertThatThrownBy(() -> MigrationLock.take(app, java.time.Duration.ofMillis(300)))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("another instance");
+            }
+            try (MigrationLock again = MigrationLock.take(app, java.time.Duration.ZERO)) {
+                assertThat(again).as("released with the lent connection").isNotNull();
+            }
+        }
+    }
+
     static List<String> tablesOf(DataSource ds) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
