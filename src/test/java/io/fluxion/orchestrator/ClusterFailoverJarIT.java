@@ -219,13 +219,7 @@ class ClusterFailoverJarIT {
 
         assertThat(failures).as("failed polls of the survivor's /maintenance-status (of " + polls.get() + ")").isEmpty();
         assertThat(polls.get()).isGreaterThan(10);
-        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
-        for (String id : STORES) {
-            assertThat(duck.totals(id, d)).as(id + "\n--- leader:\n" + leader.jar().output() + "\n--- survivor:\n"
-                    + survivor.jar().output()).isEqualTo(source.get(id));
-        }
-        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
-        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
+        assertEveryStoreLoadedOnce(leader, survivor);
         try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
             Ledger ledger = new Ledger(ds);
             List<RunRecord> runs = ledger.recentRuns(20);
@@ -283,13 +277,7 @@ class ClusterFailoverJarIT {
         survivor.jar().await("the backend running", 120, () -> ecs.desired() == 1 && ecs.running() == 1);
         survivor.jar().terminate();
         assertThat(survivor.jar().waitFor(60)).isTrue();
-        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
-        for (String id : STORES) {
-            assertThat(duck.totals(id, d)).as(id + "\n--- leader:\n" + leader.jar().output() + "\n--- survivor:\n"
-                    + survivor.jar().output()).isEqualTo(source.get(id));
-        }
-        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
-        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
+        assertEveryStoreLoadedOnce(leader, survivor);
         try (HikariDataSource ds = LedgerDatabases.open(ledgerDb)) {
             Ledger ledger = new Ledger(ds);
             RunRecord lost = ledger.run(runId).orElseThrow();
@@ -345,10 +333,7 @@ class ClusterFailoverJarIT {
         assertThat(after.path("is_maintenance").asBoolean()).as(after.toString()).isFalse();
         assertThat(after.path("phase").asText()).isNotIn("staging", "merging", "running");
         assertThat(ecs.desired()).isEqualTo(1);
-        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
-        for (String id : STORES) {
-            assertThat(duck.totals(id, d)).as(id + "\n" + leader.jar().output()).isEqualTo(source.get(id));
-        }
+        assertEveryStoreLoadedOnce(leader, follower);
     }
 
     /**
@@ -368,6 +353,17 @@ class ClusterFailoverJarIT {
         a.jar().await("a leader's start-up decision", 60, () -> a.jar().output().contains("Start-up recovery: ")
                 || b.jar().output().contains("Start-up recovery: "));
         return gained(a) ? List.of(a, b) : List.of(b, a);
+    }
+
+    /** The shared DuckDB holds every store's day equal to its source, and nothing twice. */
+    private void assertEveryStoreLoadedOnce(Node leader, Node other) {
+        DuckDbFile duck = new DuckDbFile(work.resolve("shared/fluxion.duckdb"));
+        for (String id : STORES) {
+            assertThat(duck.totals(id, d)).as(id + "\n--- leader:\n" + leader.jar().output() + "\n--- other:\n"
+                    + other.jar().output()).isEqualTo(source.get(id));
+        }
+        long expected = source.values().stream().mapToLong(StoreServer.Totals::rows).sum();
+        assertThat(duck.count("SELECT COUNT(*) FROM ventas_raw")).as("no duplicate").isEqualTo(expected);
     }
 
     private boolean gained(Node n) {
