@@ -92,6 +92,9 @@ class SigtermIT {
         assertThat(aborted.status()).isEqualTo("RUNNING");
         assertThat(aborted.backendState()).isEqualTo("START_REQUESTED");
         assertThat(aborted.reason()).startsWith("aborted: store loads in flight rolled back, backend start requested");
+        // the stop's log line names the run it interrupts (a warning only then)
+        assertThat(first.output()).contains("Stopping: the process is stopping (SIGTERM or stop request); window run #"
+                + aborted.id() + " in progress gives up its store in flight");
         List<StepRecord> steps = LedgerFile.read(scene.data(), l -> l.steps(aborted.id()));
         assertThat(steps).filteredOn(s -> s.step().equals("start-backend")).singleElement()
                 .satisfies(s -> assertThat(s.status()).isEqualTo("REQUESTED"));
