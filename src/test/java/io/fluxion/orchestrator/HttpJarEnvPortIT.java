@@ -53,6 +53,16 @@ class HttpJarEnvPortIT {
             // the file's data dir (no ./data under the working dir), and its logs there
             assertThat(work.resolve("op-data/logs/fluxion.log")).exists();
             assertThat(work.resolve("data")).doesNotExist();
+            // the operator page's files come out of the packaged jar (read once at its start) with their types
+            for (Map.Entry<String, String> f : Map.of("/", "text/html", "/web/app.js", "text/javascript",
+                    "/web/app.css", "text/css").entrySet()) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + envPort
+                        + f.getKey())).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(f.getKey()).isEqualTo(200);
+                assertThat(r.headers().firstValue("Content-Type")).as(f.getKey()).hasValueSatisfying(t ->
+                        assertThat(t).startsWith(f.getValue()));
+                assertThat(r.body()).as(f.getKey()).isNotBlank();
+            }
         } finally {
             service.destroy();
             service.waitFor(30, TimeUnit.SECONDS);
